@@ -1,0 +1,137 @@
+package io.streamlate.model;
+
+import io.streamlate.model.TranslationException.Reason;
+import io.streamlate.model.batching.SubBatch;
+import io.streamlate.model.batching.TokenBudgetBatcher;
+import io.streamlate.model.decoding.DecodingStrategy;
+import io.streamlate.model.decoding.Hypothesis;
+import io.streamlate.model.decoding.SearchLimits;
+import io.streamlate.model.manifest.Manifest;
+import io.streamlate.model.manifest.ManifestLoader;
+import io.streamlate.model.onnx.Device;
+import io.streamlate.model.onnx.ModelSessions;
+import io.streamlate.model.onnx.SessionSettings;
+import io.streamlate.model.tokenize.SentencePieceTokenizer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The facade: one loaded model (manifest, tokenizers, sessions) that translates text. Thread-safe; share one
+ * instance per model. Closing it releases the native sessions and tokenizers.
+ */
+public final class Translator implements AutoCloseable {
+
+    private final Manifest manifest;
+    private final SentencePieceTokenizer sourceTokenizer;
+    private final SentencePieceTokenizer targetTokenizer;
+    private final ModelSessions sessions;
+    private final ResultAssembler assembler;
+
+    private Translator(Manifest manifest, SentencePieceTokenizer sourceTokenizer,
+                       SentencePieceTokenizer targetTokenizer, ModelSessions sessions) {
+        this.manifest = manifest;
+        this.sourceTokenizer = sourceTokenizer;
+        this.targetTokenizer = targetTokenizer;
+        this.sessions = sessions;
+        this.assembler = new ResultAssembler(sourceTokenizer, targetTokenizer, manifest);
+    }
+
+    /** Loads and validates the model in {@code directory} (manifest, checksums, graph signatures). */
+    public static Translator open(Path directory, SessionSettings settings) {
+        Manifest manifest = ManifestLoader.load(directory);
+        SentencePieceTokenizer source = SentencePieceTokenizer.load(manifest.sourceTokenizer());
+        try {
+            SentencePieceTokenizer target = SentencePieceTokenizer.load(manifest.targetTokenizer());
+            try {
+                return new Translator(manifest, source, target, ModelSessions.open(manifest, settings));
+            } catch (RuntimeException e) {
+                target.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** The device the graphs run on (CPU after an allowed CUDA fallback). */
+    public Device device() {
+        return sessions.device();
+    }
+
+    /** The decoding settings published with the model. */
+    public TranslationOptions defaultOptions() {
+        return TranslationOptions.fromManifest(manifest.decodingDefaults());
+    }
+
+    /** Translates one sentence; throws its error (e.g. EMPTY_INPUT) directly. */
+    public TranslationResult translate(String text, TranslationOptions options) {
+        return translateBatch(List.of(text), options).get(0).orThrow();
+    }
+
+    /** Translates many sentences; results come back in input order, each a success or that sentence's error. */
+    public List<TranslationOutcome> translateBatch(List<String> texts, TranslationOptions options) {
+        options.validate();
+        TranslationOutcome[] outcomes = new TranslationOutcome[texts.size()];
+        List<Integer> valid = new ArrayList<>();
+        List<SourceSentence> sources = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            SourceSentence source = tokenize(texts.get(i));
+            if (source == null) {
+                outcomes[i] = TranslationOutcome.failure(new TranslationException(Reason.EMPTY_INPUT,
+                        "sentence " + i + " is empty or whitespace only"));
+            } else {
+                valid.add(i);
+                sources.add(source);
+            }
+        }
+        DecodingStrategy strategy = DecodingStrategy.of(options.beamSize(), options.lengthPenalty(),
+                new SearchLimits(options.maxLengthA(), options.maxLengthB()),
+                manifest.specialTokens().bos(), manifest.specialTokens().eos());
+        TokenBudgetBatcher batcher = new TokenBudgetBatcher(options.maxBatchTokens(), options.maxBatchSentences());
+        for (SubBatch batch : batcher.plan(sources.stream().map(s -> s.ids().length).toList())) {
+            int[][] ids = batch.indices().stream().map(i -> sources.get(i).ids()).toArray(int[][]::new);
+            try {
+                List<Hypothesis> hypotheses = strategy.decode(sessions, ids);
+                for (int k = 0; k < batch.size(); k++) {
+                    int index = batch.indices().get(k);
+                    outcomes[valid.get(index)] = TranslationOutcome.success(
+                            assembler.assemble(sources.get(index), hypotheses.get(k)));
+                }
+            } catch (TranslationException e) {
+                // an inference failure costs only this sub-batch's sentences
+                for (int index : batch.indices()) {
+                    outcomes[valid.get(index)] = TranslationOutcome.failure(e);
+                }
+            }
+        }
+        return Arrays.asList(outcomes);
+    }
+
+    /** @return null for text with nothing to translate */
+    private SourceSentence tokenize(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        int[] ids = sourceTokenizer.encode(text);
+        if (ids.length == 0) {
+            return null;
+        }
+        int max = manifest.maxSourceLength();
+        return ids.length > max ? new SourceSentence(Arrays.copyOf(ids, max), true) : new SourceSentence(ids, false);
+    }
+
+    @Override
+    public void close() {
+        try (sourceTokenizer; targetTokenizer; sessions) {
+            // closes all three in reverse order, even if one fails
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.streamlate.model.cli;
+
+import io.streamlate.model.TranslationException;
+import io.streamlate.model.TranslationOptions;
+import io.streamlate.model.TranslationOutcome;
+import io.streamlate.model.TranslationResult;
+import io.streamlate.model.Translator;
+import io.streamlate.model.onnx.Device;
+import io.streamlate.model.onnx.SessionSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Translates one sentence per line from a file or stdin and shows the alignment, with the engine's defaults. */
+@Command(name = "translate", mixinStandardHelpOptions = true,
+        description = "Translate one sentence per line (file or stdin); print translation and word alignment.")
+public final class TranslateCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "input file, one sentence per line; default stdin")
+    Path input;
+
+    @Option(names = "--model", description = "model directory (default: ${DEFAULT-VALUE})")
+    Path model = Path.of("model/artifacts/en-fr");
+
+    @Option(names = "--beam", description = "beam size, 1 = greedy (default: the model's decoding_defaults)")
+    Integer beam;
+
+    @Option(names = "--device", description = "cpu or cuda:N (default: ${DEFAULT-VALUE})")
+    String device = "cpu";
+
+    @Option(names = "--allow-cpu-fallback", description = "run on CPU with a warning if CUDA cannot start")
+    boolean allowCpuFallback;
+
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads, 0 = its default (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--heatmap", description = "print an ASCII attention heatmap per sentence")
+    boolean heatmap;
+
+    @Option(names = "--png", paramLabel = "DIR", description = "write a PNG attention heatmap per sentence into DIR")
+    Path pngDirectory;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final InputStream stdin;
+
+    public TranslateCommand() {
+        this(System.in);
+    }
+
+    TranslateCommand(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TranslateCommand()).execute(args));
+    }
+
+    /** @return 0 when every sentence translated, 1 when some failed, 2 when the model could not be used */
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> sentences = readSentences();
+        SessionSettings settings = SessionSettings.DEFAULT.withDevice(Device.parse(device))
+                .withCpuFallback(allowCpuFallback).withThreads(threads, 0);
+        try (Translator translator = Translator.open(model, settings)) {
+            TranslationOptions options = beam == null ? translator.defaultOptions()
+                    : translator.defaultOptions().withBeamSize(beam);
+            if (pngDirectory != null) {
+                Files.createDirectories(pngDirectory);
+            }
+            List<TranslationOutcome> outcomes = translator.translateBatch(sentences, options);
+            int failures = 0;
+            for (int i = 0; i < sentences.size(); i++) {
+                TranslationOutcome outcome = outcomes.get(i);
+                out.println("source: " + sentences.get(i));
+                if (!outcome.isSuccess()) {
+                    failures++;
+                    out.println("error:  " + outcome.error().getMessage());
+                } else {
+                    print(out, i, sentences.get(i), outcome.result());
+                }
+                out.println();
+            }
+            out.flush();
+            return failures == 0 ? 0 : 1;
+        } catch (TranslationException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return 2;
+        }
+    }
+
+    private void print(PrintWriter out, int index, String source, TranslationResult result) throws IOException {
+        out.println("target: " + result.text());
+        out.println("align:  " + result.pharaoh() + (result.truncated() ? "  (source truncated)" : ""));
+        if (heatmap) {
+            out.print(AsciiHeatmap.render(result.sourcePieces(), result.targetPieces(), result.attention()));
+        }
+        if (pngDirectory != null) {
+            Path png = pngDirectory.resolve(String.format("sentence-%03d.png", index + 1));
+            PngHeatmap.write(png, source + " -> " + result.text(), result.sourcePieces(), result.targetPieces(),
+                    result.attention());
+            out.println("png:    " + png);
+        }
+    }
+
+    private List<String> readSentences() throws IOException {
+        if (input != null) {
+            return Files.readAllLines(input, StandardCharsets.UTF_8);
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+            return reader.lines().toList();
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.streamlate.model.decoding;
+
+import io.streamlate.model.onnx.EncoderOutput;
+import io.streamlate.model.onnx.EncoderStates;
+import io.streamlate.model.onnx.FloatMatrix;
+import io.streamlate.model.onnx.ModelSessions;
+import io.streamlate.model.onnx.StepOutput;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Beam search batched over sentences, following decode.beam: scores are float32 sums of log-probabilities,
+ * 2 x beam candidates per step, a sentence is done once it has beam finished hypotheses (or no live beam), and
+ * the winner maximises logProb / rows^lengthPenalty, rows counting emitted tokens including EOS.
+ * Every hypothesis extends its parent's attention rows with its own row, never another beam's.
+ */
+public final class BeamSearch implements DecodingStrategy {
+
+    private final int beamSize;
+    private final double lengthPenalty;
+    private final SearchLimits limits;
+    private final int bos;
+    private final int eos;
+
+    public BeamSearch(int beamSize, double lengthPenalty, SearchLimits limits, int bos, int eos) {
+        this.beamSize = beamSize;
+        this.lengthPenalty = lengthPenalty;
+        this.limits = limits;
+        this.bos = bos;
+        this.eos = eos;
+    }
+
+    @Override
+    public List<Hypothesis> decode(ModelSessions model, int[][] sources) {
+        List<SentenceBeams> sentences = new ArrayList<>();
+        for (int[] source : sources) {
+            sentences.add(new SentenceBeams(source.length, limits.maxTargetLength(source.length)));
+        }
+        EncoderOutput encoded = model.encode(sources);
+        EncoderStates original = encoded.states();
+        EncoderStates expanded = null; // memory rows laid out one per live hypothesis
+        try {
+            int[] layout = identity(sources.length); // row -> sentence of the current step's rows
+            FloatMatrix state = encoded.initialState();
+            long[] previous = new long[sources.length];
+            Arrays.fill(previous, bos);
+            for (int step = 0; layout.length > 0; step++) {
+                StepOutput out = model.step(previous, state, expanded == null ? original : expanded);
+                List<Integer> nextParents = new ArrayList<>();
+                List<Integer> nextTokens = new ArrayList<>();
+                List<Integer> nextLayout = new ArrayList<>();
+                int offset = 0;
+                for (int s = 0; s < sentences.size(); s++) {
+                    SentenceBeams sentence = sentences.get(s);
+                    if (sentence.done) {
+                        continue;
+                    }
+                    int rows = sentence.beams.size();
+                    expand(sentence, out, offset, step);
+                    for (int i = 0; i < sentence.parentRows.size(); i++) { // empty once the sentence is done
+                        nextParents.add(offset + sentence.parentRows.get(i));
+                        nextTokens.add(sentence.tokens.get(i));
+                        nextLayout.add(s);
+                    }
+                    offset += rows;
+                }
+                int[] newLayout = nextLayout.stream().mapToInt(Integer::intValue).toArray();
+                if (newLayout.length == 0) {
+                    break;
+                }
+                state = out.state().gatherRows(nextParents.stream().mapToInt(Integer::intValue).toArray());
+                previous = nextTokens.stream().mapToLong(Integer::longValue).toArray();
+                if (!Arrays.equals(newLayout, layout)) {
+                    // Memory depends only on the sentence, so it is re-gathered only when the number of rows per
+                    // sentence changes (first expansion to beam size, sentences finishing), not on reordering.
+                    EncoderStates regathered = original.gather(newLayout);
+                    if (expanded != null) {
+                        expanded.close();
+                    }
+                    expanded = regathered;
+                }
+                layout = newLayout;
+            }
+        } finally {
+            if (expanded != null) {
+                expanded.close();
+            }
+            original.close();
+        }
+        return sentences.stream().map(this::best).toList();
+    }
+
+    /** Extends one sentence's beams with its top candidates of this step (decode.beam's inner loop). */
+    private void expand(SentenceBeams sentence, StepOutput out, int offset, int step) {
+        int vocab = out.logProbs().columns();
+        int rows = sentence.beams.size();
+        int[] candidates = topCandidates(sentence, out.logProbs(), offset, Math.min(2 * beamSize, rows * vocab));
+        List<Beam> next = new ArrayList<>();
+        sentence.parentRows.clear();
+        sentence.tokens.clear();
+        for (int flat : candidates) {
+            int row = flat / vocab;
+            int token = flat % vocab;
+            Beam parent = sentence.beams.get(row);
+            float score = parent.score + out.logProbs().get(offset + row, token);
+            List<float[]> attention = new ArrayList<>(parent.attention);
+            attention.add(out.attention().rowPrefix(offset + row, sentence.sourceLength));
+            List<Integer> ids = new ArrayList<>(parent.ids);
+            if (token != eos) {
+                ids.add(token);
+            }
+            Beam beam = new Beam(ids, attention, score);
+            if (token == eos || step == sentence.maxLength - 1) {
+                sentence.finished.add(beam);
+            } else {
+                next.add(beam);
+                sentence.parentRows.add(row);
+                sentence.tokens.add(token);
+            }
+            if (next.size() == beamSize) {
+                break;
+            }
+        }
+        if (sentence.finished.size() >= beamSize || next.isEmpty()) {
+            sentence.done = true;
+            sentence.parentRows.clear();
+            sentence.tokens.clear();
+        } else {
+            sentence.beams = next;
+        }
+    }
+
+    /**
+     * The k best (row, token) pairs of one sentence by parent score + log-prob in float32, as flat indices
+     * row * vocab + token, best first; equal scores keep the lower flat index first.
+     */
+    private static int[] topCandidates(SentenceBeams sentence, FloatMatrix logProbs, int offset, int k) {
+        int vocab = logProbs.columns();
+        float[] bestScores = new float[k];
+        int[] bestIndex = new int[k];
+        int filled = 0;
+        for (int row = 0; row < sentence.beams.size(); row++) {
+            float parent = sentence.beams.get(row).score;
+            for (int token = 0; token < vocab; token++) {
+                float score = parent + logProbs.get(offset + row, token);
+                if (filled == k && score <= bestScores[k - 1]) {
+                    continue;
+                }
+                int position = filled == k ? k - 1 : filled++;
+                while (position > 0 && bestScores[position - 1] < score) {
+                    bestScores[position] = bestScores[position - 1];
+                    bestIndex[position] = bestIndex[position - 1];
+                    position--;
+                }
+                bestScores[position] = score;
+                bestIndex[position] = row * vocab + token;
+            }
+        }
+        return Arrays.copyOf(bestIndex, filled);
+    }
+
+    private Hypothesis best(SentenceBeams sentence) {
+        // Finished hypotheses exist whenever the length limit is >= 1, which TranslationOptions enforces.
+        Beam winner = null;
+        for (Beam beam : sentence.finished) {
+            if (winner == null || normalisedScore(beam) > normalisedScore(winner)) { // first of equals wins
+                winner = beam;
+            }
+        }
+        return new Hypothesis(winner.ids.stream().mapToInt(Integer::intValue).toArray(), winner.attention,
+                winner.score);
+    }
+
+    private double normalisedScore(Beam beam) {
+        return beam.score / Math.pow(Math.max(1, beam.attention.size()), lengthPenalty);
+    }
+
+    private static int[] identity(int n) {
+        int[] range = new int[n];
+        Arrays.setAll(range, i -> i);
+        return range;
+    }
+
+    /** A live or finished hypothesis; score is float32 like the reference's tensor arithmetic. */
+    private record Beam(List<Integer> ids, List<float[]> attention, float score) {
+    }
+
+    /** The search state of one sentence. */
+    private static final class SentenceBeams {
+        final int sourceLength;
+        final int maxLength;
+        List<Beam> beams = List.of(new Beam(List.of(), List.of(), 0f));
+        final List<Beam> finished = new ArrayList<>();
+        final List<Integer> parentRows = new ArrayList<>(); // per next beam: its parent's row within this sentence
+        final List<Integer> tokens = new ArrayList<>();     // per next beam: the token it feeds next step
+        boolean done;
+
+        SentenceBeams(int sourceLength, int maxLength) {
+            this.sourceLength = sourceLength;
+            this.maxLength = maxLength;
+        }
+    }
+}

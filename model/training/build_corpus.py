@@ -1,0 +1,141 @@
+"""Build the English->French corpus: fetch, extract, clean, deduplicate, split.
+
+    /usr/bin/python3 build_corpus.py --work work --out ../artifacts/en-fr
+
+Writes work/corpus/{train,dev,test}.tsv (source<TAB>target) and, for the record, corpus.json (counts and
+content hash) and sources.tsv (every package, its version, licences and pair count) under --out.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import concurrent.futures
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import clean
+import sources
+
+SPLIT_BUCKETS = 10_000
+TEST_BUCKETS = 120   # 1.2% of distinct sources
+DEV_BUCKETS = 80     # 0.8%
+MAX_TARGETS_PER_SOURCE = 4  # UI strings repeat across hundreds of packages; keep the most frequent renderings
+MIN_TEST, MIN_DEV = 2_000, 1_000
+
+
+def split_key(source: str) -> str:
+    """The normalised source that decides the split: case, spacing and end punctuation do not matter."""
+    return re.sub(r"[\s.!?:;…]+$", "", " ".join(source.casefold().split()))
+
+
+def split_of(source: str) -> str:
+    bucket = int.from_bytes(hashlib.sha256(split_key(source).encode()).digest()[:8], "big") % SPLIT_BUCKETS
+    if bucket < TEST_BUCKETS:
+        return "test"
+    if bucket < TEST_BUCKETS + DEV_BUCKETS:
+        return "dev"
+    return "train"
+
+
+def select(pairs_with_origin: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Unique pairs, at most MAX_TARGETS_PER_SOURCE renderings per source, in a deterministic order."""
+    counts = collections.Counter((s, t) for s, t, _ in pairs_with_origin)
+    origin = {}
+    for s, t, o in pairs_with_origin:
+        origin.setdefault((s, t), o.split(":", 1)[0])
+    by_source = collections.defaultdict(list)
+    for (s, t), n in counts.items():
+        by_source[s].append((-n, t))
+    chosen = []
+    for s in sorted(by_source):
+        for _, t in sorted(by_source[s])[:MAX_TARGETS_PER_SOURCE]:
+            chosen.append((s, t, origin[(s, t)]))
+    return chosen
+
+
+def _extract(deb: Path):
+    info, raw = sources.catalog_pairs(deb)
+    return info, [(r.source, r.target, r.origin) for r in raw]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, default=Path("work"))
+    parser.add_argument("--out", type=Path, default=Path("../artifacts/en-fr"))
+    parser.add_argument("--max-deb-bytes", type=int, default=2_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    packages = sources.packages_with_french_catalogs(args.max_deb_bytes)
+    sources.log(f"{len(packages)} packages with French catalogs selected")
+    debs = sources.download(packages + [sources.HELP_PACKAGE], args.work / "debs")
+    help_debs = [d for d in debs if d.name.startswith(sources.HELP_PACKAGE + "_")]
+    catalog_debs = [d for d in debs if d not in help_debs]
+
+    raw: list[tuple[str, str, str]] = []
+    infos = []
+    with concurrent.futures.ProcessPoolExecutor(args.workers) as pool:
+        for i, (info, pairs) in enumerate(pool.map(_extract, catalog_debs, chunksize=8), 1):
+            infos.append((info, pairs))
+            raw.extend(pairs)
+            if i % 100 == 0 or i == len(catalog_debs):
+                sources.log(f"  extracted {i}/{len(catalog_debs)} packages, {len(raw)} raw pairs")
+    ddtp = sources.ddtp_pairs(args.work)
+    sources.log(f"  DDTP: {len(ddtp)} raw pairs")
+    helps = [p for d in help_debs for p in sources.help_pairs(d)]
+    sources.log(f"  GNOME help: {len(helps)} raw pairs")
+    raw.extend((p.source, p.target, p.origin) for p in ddtp + helps)
+
+    cleaned = []
+    for s, t, o in raw:
+        pair = clean.clean_pair(s, t)
+        if pair:
+            cleaned.append((*pair, o))
+    chosen = select(cleaned)
+    sources.log(f"{len(raw)} raw -> {len(cleaned)} clean -> {len(chosen)} unique pairs")
+
+    splits = {"train": [], "dev": [], "test": []}
+    for s, t, o in chosen:
+        splits[split_of(s)].append((s, t, o))
+    if len(splits["test"]) < MIN_TEST or len(splits["dev"]) < MIN_DEV:
+        raise SystemExit(f"split too small: test {len(splits['test'])} (need {MIN_TEST}), "
+                         f"dev {len(splits['dev'])} (need {MIN_DEV})")
+
+    corpus_dir = args.work / "corpus"
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    for name, rows in splits.items():
+        text = "".join(f"{s}\t{t}\n" for s, t, _ in rows)
+        (corpus_dir / f"{name}.tsv").write_text(text, encoding="utf-8")
+        digest.update(name.encode() + b"\0" + text.encode())
+
+    kinds = collections.Counter(o if o in ("ddtp", sources.HELP_PACKAGE) else "gettext" for _, _, o in chosen)
+    by_package = collections.Counter(o for _, _, o in chosen)
+    args.out.mkdir(parents=True, exist_ok=True)
+    record = {
+        "pairs": {k: len(v) for k, v in splits.items()},
+        "pairs_by_kind": dict(sorted(kinds.items())),
+        "raw_pairs": len(raw), "clean_pairs": len(cleaned),
+        "packages": len(infos) + len(help_debs),
+        "sha256": digest.hexdigest(),
+        "split": {"rule": "sha256(split_key(source)) % 10000: <120 test, <200 dev, else train",
+                  "split_key": "casefold, collapsed spaces, trailing .!?:;… removed"},
+    }
+    (args.out / "corpus.json").write_text(json.dumps(record, indent=2) + "\n")
+    lines = ["package\tversion\tpairs_kept\tcatalogs\tlicences"]
+    for info, _ in sorted(infos, key=lambda x: x[0].name):
+        lines.append(f"{info.name}\t{info.version}\t{by_package.get(info.name, 0)}\t{info.catalogs}\t"
+                     + "; ".join(info.licences))
+    for d in help_debs:
+        name, version = d.name.split("_")[:2]
+        lines.append(f"{name}\t{version}\t{kinds[sources.HELP_PACKAGE]}\t0\tCC-BY-SA-3.0")
+    lines.append(f"ddtp (Debian Description Translation Project)\tbookworm\t{kinds['ddtp']}\t0\t"
+                 "descriptions: licences of each package; translations: DDTP, DFSG-free")
+    (args.out / "sources.tsv").write_text("\n".join(lines) + "\n")
+    sources.log(json.dumps(record, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Turning raw UI strings and descriptions into clean, sentence-like translation pairs.
+
+Each rule is a small pure function so the tests can pin it down; `clean_pair` applies them in order and
+returns None for a pair that must be dropped.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+MARKUP = re.compile(r"</?[A-Za-z][^<>]*>")
+PLACEHOLDERS = re.compile(
+    r"%(?:\d+\$)?[-+ #0']*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|L|q|j|z|t|I64|I32)?[diouxXeEfFgGaAcspn%@]"
+    r"|%\([A-Za-z_][A-Za-z0-9_]*\)[-+ #0]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]"
+    r"|%\d+|%[A-Za-z_]+%|\{[A-Za-z0-9_]*(?::[^{}]*)?\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*"
+    r"|<[A-Z_]+>"
+)
+# GTK '_File', Qt/KDE '&File', LibreOffice '~File', and the CJK-style '(_F)' suffix.
+ACCELERATORS = re.compile(r"\(\s*[_&~][A-Za-z]\s*\)|(?<![\w_])_(?=\w)|&(?=\w)|~(?=\w)")
+NOT_PROSE = re.compile(r"https?://|www\.|\S+@\S+\.\w|[/\\]\w+[/\\]|\w+\.\w+\(|::|==|\b[a-z]+_[a-z_]+\b|--\w")
+WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+SPACES = re.compile(r"\s+")
+SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
+EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|«\s*»|\"\s*\"|'\s*'")
+
+MIN_WORDS = 2
+MIN_WORDS_AFTER_PLACEHOLDERS = 3  # 'Page {0} of {1}' must not become 'Page of'
+MAX_WORDS = 80
+MIN_LETTER_SHARE = 0.6
+MAX_LENGTH_RATIO = 2.2  # French runs ~1.15x English in characters; allow slack both ways
+SHORT_SLACK_CHARS = 12  # short strings vary more: 'Save' -> 'Enregistrer'
+
+
+def normalise(text: str) -> str:
+    """NFC, one space between words, typographic spaces folded to plain ones."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+    return SPACES.sub(" ", text).strip()
+
+
+def strip_markup(text: str) -> str:
+    return html.unescape(MARKUP.sub(" ", text))
+
+
+def strip_placeholders(text: str) -> str:
+    return PLACEHOLDERS.sub(" ", text)
+
+
+def strip_accelerators(text: str) -> str:
+    return ACCELERATORS.sub("", text)
+
+
+def tidy(text: str) -> str:
+    """Spaces and empty brackets left behind after stripping."""
+    text = EMPTY_BRACKETS.sub(" ", text)
+    text = SPACES.sub(" ", text).strip()
+    text = SPACE_BEFORE_PUNCT.sub(r"\1", text) if not _french_spacing(text) else text
+    return text.strip(" ,;:-").strip()
+
+
+def _french_spacing(text: str) -> bool:
+    # French typography puts a space before ; : ! ? and that space is kept.
+    return bool(re.search(r"\w [;:!?]", text)) and not re.search(r"\w [,.)]", text)
+
+
+def is_sentence_like(text: str) -> bool:
+    """Prose a person would write: enough real words, mostly letters, no paths, code or addresses."""
+    words = WORD.findall(text)
+    if len(words) < MIN_WORDS or len(text.split()) > MAX_WORDS:
+        return False
+    if NOT_PROSE.search(text):
+        return False
+    letters = sum(c.isalpha() for c in text)
+    visible = sum(not c.isspace() for c in text)
+    if visible == 0 or letters / visible < MIN_LETTER_SHARE:
+        return False
+    return not (text.isupper() and len(words) > 1)
+
+
+def plausible_lengths(source: str, target: str) -> bool:
+    a, b = len(source), len(target)
+    if abs(a - b) <= SHORT_SLACK_CHARS:
+        return True
+    return max(a, b) / max(1, min(a, b)) <= MAX_LENGTH_RATIO
+
+
+def clean_text(text: str) -> str:
+    return tidy(normalise(strip_accelerators(strip_placeholders(strip_markup(normalise(text))))))
+
+
+def clean_pair(source: str, target: str) -> tuple[str, str] | None:
+    """The cleaned pair, or None if it is not a usable sentence pair."""
+    if "\n" in source.strip() or "\n" in target.strip():
+        # Multi-line strings are help texts or option tables; their line structure rarely aligns.
+        return None
+    src, tgt = clean_text(source), clean_text(target)
+    if not src or not tgt or src.casefold() == tgt.casefold():
+        return None
+    if not (is_sentence_like(src) and is_sentence_like(tgt)):
+        return None
+    if PLACEHOLDERS.search(source) and len(WORD.findall(src)) < MIN_WORDS_AFTER_PLACEHOLDERS:
+        return None
+    if not plausible_lengths(src, tgt):
+        return None
+    return src, tgt

@@ -1,0 +1,169 @@
+"""Export a checkpoint to the two ONNX graphs and the manifest.json the Java engine loads.
+
+    /usr/bin/python3 export.py --checkpoint ../artifacts/en-fr/checkpoint.pt --out ../artifacts/en-fr
+
+Graphs (opset 14, dynamic batch and length axes):
+  encoder.onnx       source_ids [B,S] int64, source_lengths [B] int64
+                     -> memory [B,S,M], source_mask [B,S] (1 = token, 0 = pad), decoder_state [B,H]
+  decoder_step.onnx  previous_ids [B] int64, decoder_state [B,H], memory [B,S,M], source_mask [B,S]
+                     -> log_probs [B,V], decoder_state [B,H], attention [B,S]
+Weights are stored as float16 with a Cast to float32 in front: the checkpoint's weights are float16
+already, so this is exact and halves the files.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+
+import train
+from nmt import DecoderStepGraph, EncoderGraph, Seq2Seq
+
+OPSET = 14
+FORMAT = "streamlate-attention-model"
+FORMAT_VERSION = 1
+MAX_SOURCE_LENGTH = 200
+SPECIAL_TOKENS = {"pad": train.PAD, "unk": 1, "bos": train.BOS, "eos": train.EOS}
+
+
+def tensor_spec(name: str, dtype: str, shape: list) -> dict:
+    return {"name": name, "type": dtype, "shape": shape}
+
+
+def graph_specs(model: Seq2Seq) -> dict:
+    c = model.config
+    memory = tensor_spec("memory", "float32", ["batch", "source_length", c.memory_size])
+    mask = tensor_spec("source_mask", "float32", ["batch", "source_length"])
+    state = tensor_spec("decoder_state", "float32", ["batch", c.decoder_hidden])
+    return {
+        "encoder": {
+            "file": "encoder.onnx",
+            "inputs": {"source_ids": tensor_spec("source_ids", "int64", ["batch", "source_length"]),
+                       "source_lengths": tensor_spec("source_lengths", "int64", ["batch"])},
+            "outputs": {"memory": memory, "source_mask": mask, "decoder_state": state},
+        },
+        "decoder_step": {
+            "file": "decoder_step.onnx",
+            "inputs": {"previous_ids": tensor_spec("previous_ids", "int64", ["batch"]),
+                       "decoder_state": state, "memory": memory, "source_mask": mask},
+            "outputs": {"log_probs": tensor_spec("log_probs", "float32", ["batch", c.target_vocab]),
+                        "decoder_state": tensor_spec("next_decoder_state", "float32", ["batch", c.decoder_hidden]),
+                        "attention": tensor_spec("attention", "float32", ["batch", "source_length"])},
+        },
+    }
+
+
+def _dynamic_axes(spec: dict) -> dict:
+    axes = {}
+    for group in ("inputs", "outputs"):
+        for tensor in spec[group].values():
+            named = {i: d for i, d in enumerate(tensor["shape"]) if isinstance(d, str)}
+            if named:
+                axes[tensor["name"]] = named
+    return axes
+
+
+def export_graphs(model: Seq2Seq, out: Path) -> dict:
+    model.eval()
+    specs = graph_specs(model)
+    c = model.config
+    src = torch.tensor([[5, 6, 7], [8, 9, train.PAD]])
+    lengths = torch.tensor([3, 2])
+    with torch.no_grad():
+        memory, mask, state = model.encoder(src, lengths)
+    examples = {
+        "encoder": (EncoderGraph(model), (src, lengths)),
+        "decoder_step": (DecoderStepGraph(model), (torch.tensor([train.BOS, train.BOS]), state, memory, mask)),
+    }
+    for role, (module, inputs) in examples.items():
+        spec = specs[role]
+        path = out / spec["file"]
+        torch.onnx.export(module, inputs, str(path), opset_version=OPSET,
+                          input_names=[t["name"] for t in spec["inputs"].values()],
+                          output_names=[t["name"] for t in spec["outputs"].values()],
+                          dynamic_axes=_dynamic_axes(spec), do_constant_folding=True)
+        store_weights_as_float16(path)
+        onnx.checker.check_model(onnx.load(str(path)), full_check=True)
+    assert c.source_vocab > 0
+    return specs
+
+
+def store_weights_as_float16(path: Path, min_elements: int = 1024) -> None:
+    """Large float32 initializers become float16 initializers behind a Cast back to float32."""
+    model = onnx.load(str(path))
+    graph = model.graph
+    casts, kept = [], []
+    for init in graph.initializer:
+        if init.data_type == TensorProto.FLOAT and np.prod(init.dims) >= min_elements:
+            values = numpy_helper.to_array(init)
+            half = values.astype(np.float16)
+            if not np.array_equal(half.astype(np.float32), values):
+                raise ValueError(f"{init.name} is not exactly float16; export from an fp16 checkpoint")
+            kept.append(numpy_helper.from_array(half, init.name + "_fp16"))
+            casts.append(helper.make_node("Cast", [init.name + "_fp16"], [init.name], to=TensorProto.FLOAT,
+                                          name="cast_" + init.name))
+        else:
+            kept.append(init)
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    nodes = list(graph.node)
+    del graph.node[:]
+    graph.node.extend(casts + nodes)
+    onnx.save(model, str(path))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_manifest(out: Path, model: Seq2Seq, history: dict, specs: dict, version: str) -> dict:
+    corpus = json.loads((out / "corpus.json").read_text()) if (out / "corpus.json").exists() else {}
+    metrics_path = out / "metrics.json"
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "model": {"id": "streamlate-en-fr", "version": version,
+                  "architecture": "biGRU encoder, GRU decoder, Luong general attention",
+                  "config": model.config.__dict__},
+        "languages": {"source": "en", "target": "fr"},
+        "opset": OPSET,
+        "graphs": specs,
+        "files_sha256": {spec["file"]: sha256(out / spec["file"]) for spec in specs.values()},
+        "tokenizer": {"type": "sentencepiece", "source": "source.model", "target": "target.model",
+                      "source_suffix": [], "target_prefix": ["bos"], "target_suffix": ["eos"]},
+        "special_tokens": SPECIAL_TOKENS,
+        "max_source_length": MAX_SOURCE_LENGTH,
+        "decoding_defaults": {"beam_size": 4, "length_penalty": 1.0, "max_length_a": 2.0, "max_length_b": 10},
+        "corpus": {"sha256": corpus.get("sha256"), "pairs": corpus.get("pairs")},
+        "training": {k: history[k] for k in ("steps", "epochs", "target_tokens", "train_seconds")}
+                    | {"dev_loss": history["dev_loss"][-1:] if history["dev_loss"] else [],
+                       "runs": history["runs"]},
+        "metrics": json.loads(metrics_path.read_text()) if metrics_path.exists() else None,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--checkpoint", type=Path, default=Path("../artifacts/en-fr/checkpoint.pt"))
+    parser.add_argument("--out", type=Path, default=Path("../artifacts/en-fr"))
+    parser.add_argument("--version", default=None, help="model version; default: steps trained")
+    args = parser.parse_args()
+    model, history = train.load(args.checkpoint)
+    args.out.mkdir(parents=True, exist_ok=True)
+    specs = export_graphs(model, args.out)
+    version = args.version or f"1.{history['steps']}"
+    write_manifest(args.out, model, history, specs, version)
+    for spec in specs.values():
+        print(f"{spec['file']}: {(args.out / spec['file']).stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+import numpy as np
+import onnx
+import pytest
+import torch
+
+import decode
+import export
+import make_fixture
+from nmt import reverse_within_length
+
+
+@pytest.fixture(scope="module")
+def model():
+    return make_fixture.tiny_model(source_vocab=50, target_vocab=60)
+
+
+def test_reverse_within_length_leaves_padding_in_place():
+    x = torch.arange(10, dtype=torch.float).view(2, 5, 1)
+    out = reverse_within_length(x, torch.tensor([5, 3])).squeeze(2)
+    assert out.tolist() == [[4, 3, 2, 1, 0], [7, 6, 5, 8, 9]]
+
+
+def test_padding_does_not_change_encoding(model):
+    long, short = [5, 6, 7, 8, 9, 10], [11, 12, 13]
+    ids, lengths = decode.pad_batch([long, short])
+    with torch.no_grad():
+        memory, mask, state = model.encoder(ids, lengths)
+        alone_memory, _, alone_state = model.encoder(torch.tensor([short]), torch.tensor([3]))
+    assert torch.equal(mask[1], torch.tensor([1.0, 1, 1, 0, 0, 0]))
+    assert torch.allclose(memory[1, :3], alone_memory[0], atol=1e-6)
+    assert torch.all(memory[1, 3:] == 0)
+    assert torch.allclose(state[1], alone_state[0], atol=1e-6)
+
+
+def test_padded_batch_gives_same_greedy_output_and_attention(model):
+    sources = [[5, 6, 7, 8, 9, 10, 14, 15], [11, 12, 13], [20, 21, 22, 23, 24]]
+    batched = decode.greedy(model, sources)
+    for source, hyp in zip(sources, batched):
+        alone = decode.greedy(model, [source])[0]
+        assert hyp.ids == alone.ids
+        assert torch.allclose(torch.tensor(hyp.attention), torch.tensor(alone.attention), atol=1e-6)
+        assert all(len(row) == len(source) for row in hyp.attention)
+        assert all(abs(sum(row) - 1) < 1e-5 for row in hyp.attention)
+
+
+def test_beam_of_one_is_greedy(model):
+    source = [5, 6, 7, 8]
+    assert decode.beam(model, source, beam_size=1).ids == decode.greedy(model, [source])[0].ids
+
+
+def test_beam_hypothesis_carries_its_own_attention(model):
+    hyp = decode.beam(model, [5, 6, 7, 8, 9], beam_size=4)
+    assert len(hyp.attention) in (len(hyp.ids), len(hyp.ids) + 1)
+    assert all(abs(sum(row) - 1) < 1e-5 for row in hyp.attention)
+
+
+def test_export_passes_onnx_checker_and_declares_dynamic_axes(model, tmp_path):
+    specs = export.export_graphs(model, tmp_path)
+    for role, spec in specs.items():
+        graph = onnx.load(str(tmp_path / spec["file"]))
+        onnx.checker.check_model(graph, full_check=True)
+        assert graph.opset_import[0].version >= 13
+        names = [i.name for i in graph.graph.input]
+        assert names == [t["name"] for t in spec["inputs"].values()]
+        first_input = graph.graph.input[0].type.tensor_type.shape.dim
+        assert first_input[0].dim_param == "batch"
+
+
+def test_weights_are_stored_as_exact_float16(model, tmp_path):
+    specs = export.export_graphs(model, tmp_path)
+    graph = onnx.load(str(tmp_path / specs["decoder_step"]["file"]))
+    big = [i for i in graph.graph.initializer if np.prod(i.dims) >= 1024]
+    assert big and all(i.data_type == onnx.TensorProto.FLOAT16 for i in big)
+    casts = [n for n in graph.graph.node if n.op_type == "Cast" and n.input[0].endswith("_fp16")]
+    assert len(casts) == len(big)
+
+
+def test_manifest_names_every_role(model, tmp_path):
+    specs = export.export_graphs(model, tmp_path)
+    history = {"steps": 1, "epochs": 0.1, "target_tokens": 10, "train_seconds": 1.0, "runs": [], "dev_loss": []}
+    manifest = export.write_manifest(tmp_path, model, history, specs, "test")
+    assert set(manifest["graphs"]["encoder"]["outputs"]) == {"memory", "source_mask", "decoder_state"}
+    assert set(manifest["graphs"]["decoder_step"]["outputs"]) == {"log_probs", "decoder_state", "attention"}
+    assert manifest["special_tokens"] == {"pad": 0, "unk": 1, "bos": 2, "eos": 3}
+    assert set(manifest["files_sha256"]) == {"encoder.onnx", "decoder_step.onnx"}
