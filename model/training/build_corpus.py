@@ -90,9 +90,10 @@ def main() -> None:
 
     cleaned = []
     for s, t, o in raw:
-        pair = clean.clean_pair(s, t)
-        if pair:
-            cleaned.append((*pair, o))
+        for piece_s, piece_t in clean.split_aligned(s, t):
+            pair = clean.clean_pair(piece_s, piece_t)
+            if pair:
+                cleaned.append((*pair, o))
     chosen = select(cleaned)
     sources.log(f"{len(raw)} raw -> {len(cleaned)} clean -> {len(chosen)} unique pairs")
 

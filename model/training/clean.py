@@ -89,6 +89,33 @@ def clean_text(text: str) -> str:
     return tidy(normalise(strip_accelerators(strip_placeholders(strip_markup(normalise(text))))))
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«\"])")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def sentence_pairs(source: str, target: str) -> list[tuple[str, str]]:
+    """Sentence by sentence where both sides split into as many sentences, else the whole text."""
+    source_sentences, target_sentences = SENTENCE_END.split(source), SENTENCE_END.split(target)
+    if len(source_sentences) == len(target_sentences):
+        return list(zip(source_sentences, target_sentences))
+    return [(source, target)]
+
+
+def split_aligned(source: str, target: str) -> list[tuple[str, str]]:
+    """A multi-paragraph string as paragraph pairs, then sentence pairs, wherever both sides agree on the count.
+
+    Counts that disagree leave the text whole (clean_pair then drops it if it spans several lines): pairing
+    the n-th sentence with the n-th sentence is only safe when the translator kept the structure.
+    """
+    source_paragraphs, target_paragraphs = PARAGRAPH_BREAK.split(source.strip()), PARAGRAPH_BREAK.split(target.strip())
+    if len(source_paragraphs) != len(target_paragraphs):
+        return [(source, target)]
+    pairs = []
+    for s, t in zip(source_paragraphs, target_paragraphs):
+        pairs.extend(sentence_pairs(" ".join(s.split()), " ".join(t.split())))
+    return pairs
+
+
 def clean_pair(source: str, target: str) -> tuple[str, str] | None:
     """The cleaned pair, or None if it is not a usable sentence pair."""
     if "\n" in source.strip() or "\n" in target.strip():

@@ -24,13 +24,14 @@ from pathlib import Path
 
 import polib
 
+import clean
+
 MO_PATH = re.compile(r"/fr/LC_MESSAGES/[^/]+\.mo$")
 LICENSE_LINE = re.compile(r"^License:\s*(\S.*)$", re.MULTILINE)
 # Rich catalogs in packages too large for the default size cap, measured by pairs per megabyte.
-LARGE_RICH_PACKAGES = (
-    "blender-data", "inkscape", "gimp-data", "digikam-data", "freeciv-data", "git",
-    "wesnoth-1.16-data",
-)
+LARGE_RICH_PACKAGES = ("blender-data", "inkscape", "gimp-data", "digikam-data", "freeciv-data", "git")
+# Wesnoth's campaigns: the corpus's only natural dialogue, one package per campaign.
+DIALOGUE_PACKAGE_PREFIX = "wesnoth-"
 HELP_PACKAGE = "gnome-user-docs"
 
 
@@ -61,7 +62,8 @@ def packages_with_french_catalogs(max_deb_bytes: int) -> list[str]:
     names = sorted({line.split(":", 1)[0] for line in listing.splitlines() if ":" in line})
     sizes = _deb_sizes(names)
     chosen = [n for n in names if sizes.get(n, max_deb_bytes) < max_deb_bytes]
-    return sorted(set(chosen) | {n for n in LARGE_RICH_PACKAGES if n in sizes})
+    rich = {n for n in sizes if n in LARGE_RICH_PACKAGES or n.startswith(DIALOGUE_PACKAGE_PREFIX)}
+    return sorted(set(chosen) | rich)
 
 
 def _deb_sizes(names: list[str]) -> dict[str, int]:
@@ -189,19 +191,8 @@ def _description_pairs(en: str, fr: str, origin: str) -> list[RawPair]:
     en_paragraphs, fr_paragraphs = _paragraphs(en_lines[1:]), _paragraphs(fr_lines[1:])
     if len(en_paragraphs) == len(fr_paragraphs):
         for e, f in zip(en_paragraphs, fr_paragraphs):
-            pairs.extend(RawPair(a, b, origin) for a, b in _sentence_pairs(e, f))
+            pairs.extend(RawPair(a, b, origin) for a, b in clean.sentence_pairs(e, f))
     return pairs
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«\"])")
-
-
-def _sentence_pairs(en: str, fr: str) -> list[tuple[str, str]]:
-    """Sentence by sentence where both sides split into as many sentences, else the whole paragraph."""
-    en_sentences, fr_sentences = SENTENCE_END.split(en), SENTENCE_END.split(fr)
-    if len(en_sentences) == len(fr_sentences):
-        return list(zip(en_sentences, fr_sentences))
-    return [(en, fr)]
 
 
 def _paragraphs(lines: list[str]) -> list[str]:

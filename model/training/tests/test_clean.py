@@ -59,3 +59,19 @@ def test_usable_pair_survives():
 def test_length_ratio_allows_short_slack_but_not_long_mismatch():
     assert clean.plausible_lengths("Save", "Enregistrer")
     assert not clean.plausible_lengths("x" * 40, "y" * 100)
+
+
+def test_paragraphs_and_sentences_are_paired_when_counts_agree():
+    source = "We must hurry. The orcs are coming!\n\nFollow me."
+    target = "Nous devons nous dépêcher. Les orcs arrivent !\n\nSuivez-moi."
+    assert clean.split_aligned(source, target) == [
+        ("We must hurry.", "Nous devons nous dépêcher."), ("The orcs are coming!", "Les orcs arrivent !"),
+        ("Follow me.", "Suivez-moi.")]
+
+
+def test_disagreeing_structure_is_left_whole():
+    source = "One paragraph.\n\nTwo paragraphs."
+    target = "Un seul paragraphe. Deux phrases."
+    assert clean.split_aligned(source, target) == [(source, target)]
+    assert clean.split_aligned("First one. Second one.", "Une seule phrase, longue.") == \
+        [("First one. Second one.", "Une seule phrase, longue.")]
