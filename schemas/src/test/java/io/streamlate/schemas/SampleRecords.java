@@ -18,18 +18,18 @@ import java.util.List;
 import java.util.Map;
 
 /** One realistic record per schema, every optional field set so that a round trip exercises all of them. */
-final class SampleRecords {
+public final class SampleRecords {
 
     private static final Instant EVENT_TIME = Instant.parse("2025-03-01T12:00:00.123Z");
 
     private SampleRecords() {
     }
 
-    static List<SpecificRecord> all() {
+    public static List<SpecificRecord> all() {
         return List.of(sentenceEvent(), translation(), alignment(), deadLetter());
     }
 
-    static SentenceEvent sentenceEvent() {
+    public static SentenceEvent sentenceEvent() {
         return SentenceEvent.newBuilder()
                 .setId("s-1")
                 .setText("The cat sleeps.")
@@ -42,7 +42,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static Translation translation() {
+    public static Translation translation() {
         return Translation.newBuilder()
                 .setId("s-1")
                 .setDocumentId("doc-7")
@@ -63,7 +63,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static Alignment alignment() {
+    public static Alignment alignment() {
         float[][] attention = {{0.9f, 0.05f, 0.05f}, {0.1f, 0.8f, 0.1f}, {0.02f, 0.08f, 0.9f}};
         return Alignment.newBuilder()
                 .setId("s-1")
@@ -81,7 +81,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static DeadLetter deadLetter() {
+    public static DeadLetter deadLetter() {
         return DeadLetter.newBuilder()
                 .setOriginalKey(ByteBuffer.wrap("s-2".getBytes(StandardCharsets.UTF_8)))
                 .setOriginalValue(ByteBuffer.wrap(new byte[] {0, 1, 2}))

@@ -1,0 +1,171 @@
+package io.streamlate.local;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An Apicurio Registry server in a child process, on 127.0.0.1 with in-memory storage (its default H2 in-memory
+ * database), for a schema registry that speaks Confluent's REST API ({@link #ccompatUrl()}) without Docker. It
+ * needs Java 21+, found under {@code /usr/lib/jvm} while this JVM may be older. {@link #start()} returns once the
+ * registry's readiness check passes; {@link #close()} stops the process and removes its working directory, and a
+ * shutdown hook stops it too should the JVM exit without closing.
+ */
+public final class ApicurioRegistry implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApicurioRegistry.class);
+    private static final int MINIMUM_JAVA = 21;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final String LOG_FILE = "apicurio.log";
+
+    private final Process process;
+    private final Path workDirectory;
+    private final URI url;
+    private final Thread stopOnExit;
+
+    private ApicurioRegistry(Process process, Path workDirectory, URI url) {
+        this.process = process;
+        this.workDirectory = workDirectory;
+        this.url = url;
+        this.stopOnExit = new Thread(process::destroyForcibly, "stop-apicurio-registry");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+    }
+
+    /** Starts the distribution the build downloaded ({@link ApicurioDistribution#resolve()}) with a JDK 21+. */
+    public static ApicurioRegistry start() {
+        return start(ApicurioDistribution.resolve(), JavaRuntimes.findJava(JavaRuntimes.DEBIAN_JVM_DIRECTORY,
+                MINIMUM_JAVA));
+    }
+
+    static ApicurioRegistry start(ApicurioDistribution distribution, Path java) {
+        long started = System.nanoTime();
+        int port = LoopbackPorts.free();
+        int managementPort = LoopbackPorts.free();
+        Path workDirectory = TempDirectories.create("streamlate-apicurio-");
+        List<String> command = List.of(java.toString(),
+                "-Xmx512m",
+                "-Dquarkus.http.host=" + LoopbackPorts.HOST,
+                "-Dquarkus.http.port=" + port,
+                // health checks live on Quarkus' management interface, by default on 0.0.0.0:9000
+                "-Dquarkus.management.host=" + LoopbackPorts.HOST,
+                "-Dquarkus.management.port=" + managementPort,
+                "-Dapicurio.storage.snapshot.location=" + workDirectory,
+                "-Dapicurio.import.work-dir=" + workDirectory,
+                "-jar", distribution.launcher().toString());
+        log.info("Starting Apicurio Registry {} on {}:{} with {}", ApicurioDistribution.version(), LoopbackPorts.HOST,
+                port, java);
+        Process process;
+        try {
+            process = new ProcessBuilder(command)
+                    .directory(workDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(workDirectory.resolve(LOG_FILE).toFile())
+                    .start();
+        } catch (IOException e) {
+            TempDirectories.delete(workDirectory);
+            throw new UncheckedIOException("cannot run " + java, e);
+        }
+        ApicurioRegistry registry = new ApicurioRegistry(process, workDirectory,
+                URI.create("http://" + LoopbackPorts.HOST + ":" + port));
+        try {
+            registry.awaitReady(URI.create("http://" + LoopbackPorts.HOST + ":" + managementPort + "/health/ready"));
+        } catch (RuntimeException e) {
+            String logTail = registry.logTail();
+            registry.close();
+            throw new IllegalStateException(e.getMessage() + "; its log ends with:\n" + logTail, e);
+        }
+        log.info("Apicurio Registry ready at {} in {} ms", registry.url,
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return registry;
+    }
+
+    /** The registry's base URL, e.g. {@code http://127.0.0.1:41234}. */
+    public URI url() {
+        return url;
+    }
+
+    /** The base URL of its Confluent-compatible API, what Confluent clients take as {@code schema.registry.url}. */
+    public URI ccompatUrl() {
+        return URI.create(url + "/apis/ccompat/v7");
+    }
+
+    /** Stops the process (forcibly after 20 s) and deletes its working directory and log. */
+    @Override
+    public void close() {
+        log.info("Stopping Apicurio Registry at {}", url);
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        removeShutdownHook();
+        TempDirectories.delete(workDirectory);
+    }
+
+    private void awaitReady(URI readiness) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Apicurio Registry exited with status " + process.exitValue()
+                        + " before it was ready");
+            }
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // connection refused until Quarkus has bound its ports
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Apicurio Registry", e);
+            }
+            sleep(POLL_INTERVAL);
+        }
+        throw new IllegalStateException("Apicurio Registry was not ready within " + READY_TIMEOUT);
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(workDirectory.resolve(LOG_FILE));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // closed from another shutdown hook: ours runs anyway and finds the process gone
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Apicurio Registry", e);
+        }
+    }
+}

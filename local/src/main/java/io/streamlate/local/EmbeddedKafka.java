@@ -1,0 +1,180 @@
+package io.streamlate.local;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A single-node Kafka broker in this JVM: KRaft in combined mode (one node is broker and controller), listeners on
+ * 127.0.0.1 only, data in a temporary directory that {@link #close()} removes. Built from Kafka's own server
+ * classes ({@link KafkaRaftServer} on a log directory formatted by {@link Formatter}, what {@code kafka-storage.sh
+ * format} and {@code kafka-server-start.sh} do) rather than Kafka's test kit, which drags JUnit onto the main
+ * classpath. Internal topics get replication factor 1, so consumer groups and transactions work on one node.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final int NODE_ID = 1;
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+    private final KafkaRaftServer server;
+    private final Path dataDirectory;
+    private final String bootstrapServers;
+
+    private EmbeddedKafka(KafkaRaftServer server, Path dataDirectory, String bootstrapServers) {
+        this.server = server;
+        this.dataDirectory = dataDirectory;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Formats a fresh log directory, starts the node and returns once it answers an admin request. */
+    public static EmbeddedKafka start() {
+        long started = System.nanoTime();
+        Path dataDirectory = TempDirectories.create("streamlate-kafka-");
+        String bootstrapServers = LoopbackPorts.HOST + ":" + LoopbackPorts.free();
+        Properties config = serverConfig(dataDirectory, bootstrapServers,
+                LoopbackPorts.HOST + ":" + LoopbackPorts.free());
+        KafkaRaftServer server = null;
+        boolean up = false;
+        try {
+            KafkaConfig kafkaConfig = KafkaConfig.fromProps(config, false);
+            format(dataDirectory);
+            server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
+            server.startup();
+            EmbeddedKafka kafka = new EmbeddedKafka(server, dataDirectory, bootstrapServers);
+            kafka.awaitBroker();
+            up = true;
+            log.info("Kafka broker up at {} in {} ms (data in {})", bootstrapServers,
+                    Duration.ofNanos(System.nanoTime() - started).toMillis(), dataDirectory);
+            return kafka;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the embedded Kafka broker did not start", e);
+        } finally {
+            // also after an Error, such as a Kafka class missing from the classpath
+            if (!up) {
+                stop(server);
+                TempDirectories.delete(dataDirectory);
+            }
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** Creates a topic with replication factor 1 and waits until the broker has accepted it. */
+    public void createTopic(String name, int partitions) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            log.info("Created topic {} with {} partition(s)", name, partitions);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("creating topic " + name + " took over " + ADMIN_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    /** Stops the node and deletes its data. */
+    @Override
+    public void close() {
+        log.info("Stopping Kafka broker at {}", bootstrapServers);
+        stop(server);
+        TempDirectories.delete(dataDirectory);
+    }
+
+    private static Properties serverConfig(Path dataDirectory, String brokerAddress, String controllerAddress) {
+        Properties config = new Properties();
+        config.putAll(Map.ofEntries(
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", String.valueOf(NODE_ID)),
+                Map.entry("controller.quorum.voters", NODE_ID + "@" + controllerAddress),
+                Map.entry("controller.listener.names", CONTROLLER_LISTENER),
+                Map.entry("listeners", "PLAINTEXT://" + brokerAddress + "," + CONTROLLER_LISTENER + "://"
+                        + controllerAddress),
+                Map.entry("advertised.listeners", "PLAINTEXT://" + brokerAddress),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER
+                        + ":PLAINTEXT"),
+                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("log.dirs", dataDirectory.toString()),
+                Map.entry("num.partitions", "1"),
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.num.partitions", "1"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                // a lone consumer should not wait 3 s for group members that will never come
+                Map.entry("group.initial.rebalance.delay.ms", "0")));
+        return config;
+    }
+
+    private static void format(Path dataDirectory) {
+        try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)) {
+            new Formatter()
+                    .setNodeId(NODE_ID)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(dataDirectory.toString()))
+                    .setMetadataLogDirectory(dataDirectory.toString())
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setPrintStream(quiet)
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format the KRaft log directory " + dataDirectory, e);
+        }
+    }
+
+    private void awaitBroker() {
+        try (Admin admin = admin()) {
+            int nodes = admin.describeCluster().nodes().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+            if (nodes != 1) {
+                throw new IllegalStateException("expected one broker, the cluster reports " + nodes);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the broker at " + bootstrapServers + " does not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker", e);
+        }
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis()));
+    }
+
+    private static void stop(KafkaRaftServer server) {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+        }
+    }
+}
