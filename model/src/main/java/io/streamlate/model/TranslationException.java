@@ -19,7 +19,9 @@ public final class TranslationException extends RuntimeException {
         /** A {@link TranslationOptions} or session setting is out of its bounds. */
         INVALID_OPTIONS,
         /** No model is registered for the requested language pair. */
-        UNSUPPORTED_LANGUAGE_PAIR
+        UNSUPPORTED_LANGUAGE_PAIR,
+        /** The translator was closed; its native sessions and tokenizers are gone. */
+        CLOSED
     }
 
     private final Reason reason;

@@ -17,10 +17,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The facade: one loaded model (manifest, tokenizers, sessions) that translates text. Thread-safe; share one
- * instance per model. Closing it releases the native sessions and tokenizers.
+ * instance per model. Closing it waits for translations in flight, then releases the native sessions and
+ * tokenizers; any later call fails with {@link Reason#CLOSED} (native code must never see freed handles: the
+ * SentencePiece binding crashes the JVM on a closed processor).
  */
 public final class Translator implements AutoCloseable {
 
@@ -29,6 +33,8 @@ public final class Translator implements AutoCloseable {
     private final SentencePieceTokenizer targetTokenizer;
     private final ModelSessions sessions;
     private final ResultAssembler assembler;
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private Translator(Manifest manifest, SentencePieceTokenizer sourceTokenizer,
                        SentencePieceTokenizer targetTokenizer, ModelSessions sessions) {
@@ -76,9 +82,38 @@ public final class Translator implements AutoCloseable {
         return translateBatch(List.of(text), options).get(0).orThrow();
     }
 
+    /** The number of source subwords the encoder will see for {@code text}: after truncation, 0 if empty. */
+    public int sourceTokens(String text) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            SourceSentence source = tokenize(text);
+            return source == null ? 0 : source.ids().length;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /** Translates many sentences; results come back in input order, each a success or that sentence's error. */
     public List<TranslationOutcome> translateBatch(List<String> texts, TranslationOptions options) {
         options.validate();
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            return translateOpen(texts, options);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new TranslationException(Reason.CLOSED, "translator for " + manifest.modelId() + " "
+                    + manifest.modelVersion() + " is closed");
+        }
+    }
+
+    private List<TranslationOutcome> translateOpen(List<String> texts, TranslationOptions options) {
         TranslationOutcome[] outcomes = new TranslationOutcome[texts.size()];
         List<Integer> valid = new ArrayList<>();
         List<SourceSentence> sources = new ArrayList<>();
@@ -130,8 +165,17 @@ public final class Translator implements AutoCloseable {
 
     @Override
     public void close() {
-        try (sourceTokenizer; targetTokenizer; sessions) {
-            // closes all three in reverse order, even if one fails
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (sourceTokenizer; targetTokenizer; sessions) {
+                // closes all three in reverse order, even if one fails
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
         }
     }
 }

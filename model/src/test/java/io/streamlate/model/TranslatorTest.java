@@ -124,4 +124,24 @@ class TranslatorTest {
                 .isInstanceOfSatisfying(TranslationException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_OPTIONS));
     }
+
+    @Test
+    void aClosedTranslatorRefusesWorkWithATypedErrorInsteadOfTouchingFreedNativeHandles() {
+        Translator closing = Translator.open(TestModels.TINY, SessionSettings.DEFAULT.withThreads(1, 1));
+        closing.close();
+        closing.close();
+        assertThatThrownBy(() -> closing.translate("Open the file.", TranslationOptions.DEFAULT))
+                .isInstanceOfSatisfying(TranslationException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CLOSED));
+        assertThatThrownBy(() -> closing.sourceTokens("Open the file."))
+                .isInstanceOfSatisfying(TranslationException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CLOSED));
+    }
+
+    @Test
+    void sourceTokensAreWhatTheEncoderSees() {
+        TranslationResult result = translator.translate("Open the file in a new window.", TranslationOptions.DEFAULT);
+        assertThat(translator.sourceTokens("Open the file in a new window.")).isEqualTo(result.sourcePieces().size());
+        assertThat(translator.sourceTokens("   ")).isZero();
+    }
 }
