@@ -120,6 +120,16 @@ public final class MicroBatcher implements AutoCloseable {
         return policy;
     }
 
+    /** True when the model lookup has a model for {@code pair} now (it neither throws nor returns null). */
+    public boolean supports(LanguagePair pair) {
+        try {
+            resolve(models, pair);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Items waiting to be batched or for a worker (what maxQueued bounds); a gauge. */
     public int queued() {
         lock.lock();

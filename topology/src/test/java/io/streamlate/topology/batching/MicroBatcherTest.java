@@ -324,6 +324,8 @@ class MicroBatcherTest {
                 e -> assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_LANGUAGE_PAIR));
         assertThat(completion.get().timings()).isEqualTo(ItemTimings.NONE);
         assertThat(batcher.queued()).isZero();
+        assertThat(batcher.supports(new LanguagePair("fr", "en"))).isFalse();
+        assertThat(batcher.supports(EN_FR)).isTrue();
     }
 
     @Test

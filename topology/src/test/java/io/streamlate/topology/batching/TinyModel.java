@@ -6,14 +6,14 @@ import io.streamlate.model.onnx.SessionSettings;
 import java.nio.file.Path;
 
 /** The model module's tiny fixture model, relative to this module (surefire's working directory). */
-final class TinyModel {
+public final class TinyModel {
 
-    static final Path DIRECTORY = Path.of("../model/src/test/resources/tiny-en-fr");
+    public static final Path DIRECTORY = Path.of("../model/src/test/resources/tiny-en-fr");
 
     private TinyModel() {
     }
 
-    static Translator open() {
+    public static Translator open() {
         return Translator.open(DIRECTORY, SessionSettings.DEFAULT.withThreads(1, 1));
     }
 }

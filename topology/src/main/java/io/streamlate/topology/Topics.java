@@ -1,0 +1,41 @@
+package io.streamlate.topology;
+
+import io.streamlate.schemas.avro.Alignment;
+import io.streamlate.schemas.avro.DeadLetter;
+import io.streamlate.schemas.avro.SentenceEvent;
+import io.streamlate.schemas.avro.Translation;
+import io.streamlate.schemas.serde.SpecificAvroSerde;
+import io.streamlate.topology.config.TopologyConfig;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.util.Map;
+
+/**
+ * The four topics of the service with their serdes. Keys are raw bytes everywhere: the input key is not
+ * interpreted and every output keeps it, so outputs land in the partition of their input's key. Values are Avro in
+ * Confluent's wire format ({@link SpecificAvroSerde}), configured with the serde properties given to {@link #of}.
+ */
+public record Topics(TopicSpec<byte[], SentenceEvent> input, TopicSpec<byte[], Translation> translations,
+                     TopicSpec<byte[], Alignment> alignments, TopicSpec<byte[], DeadLetter> deadLetters) {
+
+    /**
+     * @param serdeConfig the registry connection and serde options
+     *                    ({@link io.streamlate.schemas.serde.AvroSerdeConfig})
+     */
+    public static Topics of(TopologyConfig config, Map<String, ?> serdeConfig) {
+        return new Topics(
+                topic(config.inputTopic(), SentenceEvent.class, serdeConfig),
+                topic(config.translationsTopic(), Translation.class, serdeConfig),
+                topic(config.alignmentsTopic(), Alignment.class, serdeConfig),
+                topic(config.deadLetterTopic(), DeadLetter.class, serdeConfig));
+    }
+
+    private static <V extends SpecificRecord> TopicSpec<byte[], V> topic(String name, Class<V> type,
+                                                                          Map<String, ?> serdeConfig) {
+        Serde<V> values = new SpecificAvroSerde<>(type);
+        values.configure(serdeConfig, false);
+        return new TopicSpec<>(name, Serdes.ByteArray(), values);
+    }
+}

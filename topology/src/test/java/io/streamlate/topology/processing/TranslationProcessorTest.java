@@ -1,0 +1,294 @@
+package io.streamlate.topology.processing;
+
+import io.streamlate.model.TranslationException;
+import io.streamlate.schemas.InvalidPayloadException;
+import io.streamlate.schemas.alignment.AttentionDecoder;
+import io.streamlate.schemas.alignment.AttentionEncoder;
+import io.streamlate.schemas.alignment.KeepPolicy;
+import io.streamlate.schemas.avro.Alignment;
+import io.streamlate.schemas.avro.DeadLetter;
+import io.streamlate.schemas.avro.ErrorClass;
+import io.streamlate.schemas.avro.SentenceEvent;
+import io.streamlate.schemas.avro.Translation;
+import io.streamlate.topology.TranslationTopology;
+import io.streamlate.topology.config.TopologyConfig;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The processor alone: a mock context, an in-memory pending store and a batcher the test completes by hand. */
+class TranslationProcessorTest {
+
+    private static final String TOPIC = "sentences";
+    private static final TopologyConfig CONFIG = TopologyConfig.defaults("fr");
+
+    /** Values in Avro single-object encoding; anything else is an undecodable payload. */
+    private static final Deserializer<SentenceEvent> VALUES = (topic, bytes) -> {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return SentenceEvent.getDecoder().decode(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidPayloadException(InvalidPayloadException.Reason.CORRUPT, "not an event: " + e);
+        }
+    };
+
+    private final FakeSubmitter batcher = new FakeSubmitter();
+    private MockProcessorContext<byte[], SpecificRecord> context;
+    private KeyValueStore<Long, PendingInput> store;
+    private TranslationProcessor processor;
+
+    @BeforeEach
+    void setUp() {
+        context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(1_000);
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CONFIG.pendingStoreName()), Serdes.Long(),
+                PendingInputSerde.serde()).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        processor = new TranslationProcessor(CONFIG, batcher, VALUES,
+                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
+    }
+
+    static SentenceEvent event(String id, String text, String target) {
+        return SentenceEvent.newBuilder().setId(id).setText(text).setSourceLanguage("en").setTargetLanguage(target)
+                .setEventTime(Instant.ofEpochMilli(5)).build();
+    }
+
+    static byte[] encode(SentenceEvent event) {
+        try {
+            ByteBuffer buffer = SentenceEvent.getEncoder().encode(event);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void process(long offset, String key, SentenceEvent event) {
+        process(offset, key, encode(event));
+    }
+
+    private void process(long offset, String key, byte[] value) {
+        context.setRecordMetadata(TOPIC, 0, offset);
+        processor.process(new Record<>(key.getBytes(StandardCharsets.UTF_8), value, 100 + offset));
+    }
+
+    private void punctuate() {
+        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(context.currentSystemTimeMs()));
+    }
+
+    private List<String> forwardedIds() {
+        List<String> ids = new ArrayList<>();
+        for (CapturedForward<? extends byte[], ? extends SpecificRecord> forward : context.forwarded()) {
+            SpecificRecord value = forward.record().value();
+            String kind = forward.childName().orElseThrow();
+            String id = value instanceof Translation t ? t.getId()
+                    : value instanceof Alignment a ? a.getId() : String.valueOf(((DeadLetter) value).getOffset());
+            ids.add(kind + ":" + id);
+        }
+        return ids;
+    }
+
+    private List<Long> pendingOffsets() {
+        List<Long> offsets = new ArrayList<>();
+        try (var all = store.all()) {
+            all.forEachRemaining(entry -> offsets.add(entry.key));
+        }
+        return offsets;
+    }
+
+    @Test
+    void forwardsInOffsetOrderWhenCompletionsArriveOutOfOrder() {
+        processor.init(context);
+        assertThat(context.scheduledPunctuators()).singleElement()
+                .satisfies(p -> assertThat(p.getInterval()).isEqualTo(Duration.ofMillis(10)));
+        process(0, "a", event("s0", "zero", "fr"));
+        process(1, "b", event("s1", "one", "fr"));
+        process(2, "a", event("s2", "two", null));
+        assertThat(batcher.offeredOffsets()).containsExactly(0L, 1L, 2L);
+        assertThat(pendingOffsets()).containsExactly(0L, 1L, 2L);
+
+        batcher.translate(2);
+        batcher.translate(1);
+        punctuate();
+        assertThat(context.forwarded()).isEmpty();
+
+        batcher.translate(0);
+        context.setCurrentSystemTimeMs(1_040);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("translations-sink:s0", "alignments-sink:s0",
+                "translations-sink:s1", "alignments-sink:s1", "translations-sink:s2", "alignments-sink:s2");
+        assertThat(pendingOffsets()).isEmpty();
+
+        CapturedForward<? extends byte[], ? extends SpecificRecord> first = context.forwarded().get(0);
+        assertThat(new String(first.record().key(), StandardCharsets.UTF_8)).isEqualTo("a");
+        assertThat(first.record().timestamp()).isEqualTo(100);
+        Translation translation = (Translation) first.record().value();
+        assertThat(translation.getTranslatedText()).isEqualTo("ZERO");
+        assertThat(translation.getTimings().getTotalMs()).isEqualTo(40);
+        assertThat(translation.getTimings().getQueueWaitMs()).isEqualTo(3);
+        assertThat(translation.getTimings().getInferenceMs()).isEqualTo(5);
+        assertThat(translation.getBatchSize()).isEqualTo(2);
+        assertThat(translation.getAlignment()).isEqualTo("0-0 0-1");
+        Alignment alignment = (Alignment) context.forwarded().get(1).record().value();
+        assertThat(alignment.getSourceWordOfSubword()).containsExactly(0, 0);
+        assertThat(alignment.getTargetWordOfSubword()).containsExactly(0, 1);
+        assertThat(AttentionDecoder.decode(alignment.getAttention().array())).hasDimensions(2, 2);
+        Translation defaulted = (Translation) context.forwarded().get(4).record().value();
+        assertThat(defaulted.getTargetLanguage()).isEqualTo("fr");
+    }
+
+    @Test
+    void restoredEntriesAreResubmittedInOffsetOrder() {
+        for (long offset : new long[]{300, 7, 42}) {
+            store.put(offset, new PendingInput(null, encode(event("s" + offset, "text " + offset, "fr")), TOPIC, 0,
+                    offset, 9, 500, event("s" + offset, "text " + offset, "fr"), "fr"));
+        }
+        processor.init(context);
+        assertThat(batcher.offeredOffsets()).containsExactly(7L, 42L, 300L);
+
+        // a restored input read again (at-least-once) is not pending twice
+        process(42, "k", event("s42", "text 42", "fr"));
+        assertThat(batcher.offeredOffsets()).containsExactly(7L, 42L, 300L);
+
+        batcher.translate(42);
+        batcher.translate(7);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("translations-sink:s7", "alignments-sink:s7",
+                "translations-sink:s42", "alignments-sink:s42");
+        assertThat(pendingOffsets()).containsExactly(300L);
+        assertThat(context.forwarded().get(0).record().key()).isNull();
+    }
+
+    @Test
+    void abandonedInputsStayPendingAndBlockTheHead() {
+        processor.init(context);
+        process(0, "a", event("s0", "zero", "fr"));
+        process(1, "a", event("s1", "one", "fr"));
+        batcher.abandon(0);
+        batcher.translate(1);
+        punctuate();
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(pendingOffsets()).containsExactly(0L, 1L);
+
+        // after a restart the new life re-submits both; completions of the old life are ignored
+        processor.close();
+        TranslationProcessor restarted = new TranslationProcessor(CONFIG, batcher, VALUES,
+                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
+        batcher.offered.clear();
+        restarted.init(context);
+        assertThat(batcher.offeredOffsets()).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void failedTranslationsBecomeDeadLettersInOrder() {
+        processor.init(context);
+        byte[] value = encode(event("s0", "zero", "fr"));
+        process(0, "a", value);
+        process(1, "a", event("s1", "one", "fr"));
+        batcher.translate(1);
+        batcher.fail(0, new TranslationException(TranslationException.Reason.INFERENCE_FAILED, "engine broke"));
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("dead-letters-sink:0", "translations-sink:s1",
+                "alignments-sink:s1");
+        DeadLetter letter = (DeadLetter) context.forwarded().get(0).record().value();
+        assertThat(letter.getErrorClass()).isEqualTo(ErrorClass.INFERENCE_FAILED);
+        assertThat(letter.getReason()).contains("engine broke");
+        assertThat(letter.getOriginalValue().array()).isEqualTo(value);
+        assertThat(new String(letter.getOriginalKey().array(), StandardCharsets.UTF_8)).isEqualTo("a");
+        assertThat(letter.getTopic()).isEqualTo(TOPIC);
+        assertThat(letter.getTimestamp()).isEqualTo(Instant.ofEpochMilli(100));
+        assertThat(pendingOffsets()).isEmpty();
+    }
+
+    @Test
+    void engineReasonsMapToErrorClasses() {
+        assertThat(DeadLetters.errorClass(new TranslationException(TranslationException.Reason.EMPTY_INPUT, "e")))
+                .isEqualTo(ErrorClass.EMPTY_TEXT);
+        assertThat(DeadLetters.errorClass(new TranslationException(
+                TranslationException.Reason.UNSUPPORTED_LANGUAGE_PAIR, "e"))).isEqualTo(
+                ErrorClass.UNSUPPORTED_LANGUAGE_PAIR);
+        assertThat(DeadLetters.errorClass(new TranslationException(TranslationException.Reason.CLOSED, "e")))
+                .isEqualTo(ErrorClass.INFERENCE_FAILED);
+        assertThat(DeadLetters.errorClass(new IllegalStateException("e"))).isEqualTo(ErrorClass.INFERENCE_FAILED);
+    }
+
+    @Test
+    void aFullBatcherIsRetriedWhileCompletedHeadItemsAreForwarded() {
+        processor.init(context);
+        process(0, "a", event("s0", "zero", "fr"));
+        batcher.translate(0);
+        batcher.answers.addAll(List.of(false, false));
+        List<Integer> forwardedAtRefusal = new ArrayList<>();
+        batcher.onRefusal = () -> forwardedAtRefusal.add(context.forwarded().size());
+        process(1, "a", event("s1", "one", "fr"));
+        assertThat(batcher.offeredOffsets()).containsExactly(0L, 1L);
+        // the first refusal came before any forwarding; the retry loop then forwarded the completed head
+        assertThat(forwardedAtRefusal).containsExactly(0, 2);
+        assertThat(forwardedIds()).containsExactly("translations-sink:s0", "alignments-sink:s0");
+        assertThat(pendingOffsets()).containsExactly(1L);
+    }
+
+    @Test
+    void invalidInputsAreDeadLetteredAtOnceWithTheirBytes() {
+        TopologyConfig noDefault = TopologyConfig.from(new java.util.Properties() {{
+            setProperty(TopologyConfig.MAX_TEXT_CHARS, "10");
+        }});
+        processor = new TranslationProcessor(noDefault, batcher, VALUES,
+                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
+        processor.init(context);
+        byte[] garbage = {0, 1, 2, 3};
+        process(0, "k", garbage);
+        process(1, "k", (byte[]) null);
+        process(2, "k", event("s2", "  ", "fr"));
+        process(3, "k", event("s3", "ééééééééééé", "fr"));
+        process(4, "k", event("s4", "ok", null));
+        process(5, "k", event("s5", "ok", "de"));
+        assertThat(batcher.offered).isEmpty();
+        assertThat(pendingOffsets()).isEmpty();
+        List<DeadLetter> letters = context.forwarded().stream()
+                .peek(f -> assertThat(f.childName()).hasValue("dead-letters-sink"))
+                .map(f -> (DeadLetter) f.record().value()).toList();
+        assertThat(letters).extracting(DeadLetter::getErrorClass).containsExactly(ErrorClass.DESERIALIZATION,
+                ErrorClass.DESERIALIZATION, ErrorClass.EMPTY_TEXT, ErrorClass.TEXT_TOO_LONG,
+                ErrorClass.UNSUPPORTED_LANGUAGE_PAIR, ErrorClass.UNSUPPORTED_LANGUAGE_PAIR);
+        assertThat(letters).extracting(DeadLetter::getOffset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(letters.get(0).getOriginalValue().array()).isEqualTo(garbage);
+        assertThat(letters.get(0).getReason()).contains("CORRUPT");
+        assertThat(letters.get(1).getOriginalValue()).isNull();
+        assertThat(letters.get(3).getReason()).contains("11 characters");
+        assertThat(letters.get(5).getReason()).contains("en-de");
+        assertThat(letters).extracting(DeadLetter::getFailedAt).containsOnly(Instant.ofEpochMilli(1_000));
+    }
+
+    @Test
+    void pendingInputsRoundTripThroughTheStoreFormat() {
+        SentenceEvent event = event("s1", "hello", null);
+        PendingInput input = new PendingInput(null, new byte[]{9}, TOPIC, 3, 77, 12, 34, event, "fr");
+        PendingInput read = PendingInputSerde.read(PendingInputSerde.write(input));
+        assertThat(read.key()).isNull();
+        assertThat(read.value()).containsExactly(9);
+        assertThat(read).usingRecursiveComparison().isEqualTo(input);
+    }
+}
