@@ -5,6 +5,7 @@ import io.streamlate.model.TranslationOptions;
 import io.streamlate.model.TranslationOutcome;
 import io.streamlate.model.TranslationResult;
 import io.streamlate.model.Translator;
+import io.streamlate.model.alignment.AsciiHeatmap;
 import io.streamlate.model.onnx.Device;
 import io.streamlate.model.onnx.SessionSettings;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package io.streamlate.model.cli;
+package io.streamlate.model.alignment;
 
 import java.util.List;
 
@@ -6,14 +6,14 @@ import java.util.List;
  * Attention as text: source pieces are columns, target pieces are rows, darker characters are more weight.
  * Each column is as wide as its piece, so labels and cells line up in any monospaced terminal.
  */
-final class AsciiHeatmap {
+public final class AsciiHeatmap {
 
     private static final String SHADES = " .:-=+*#%@";
 
     private AsciiHeatmap() {
     }
 
-    static String render(List<String> sourcePieces, List<String> targetPieces, float[][] attention) {
+    public static String render(List<String> sourcePieces, List<String> targetPieces, float[][] attention) {
         int labelWidth = targetPieces.stream().mapToInt(String::length).max().orElse(0);
         int[] widths = sourcePieces.stream().mapToInt(piece -> Math.max(2, piece.length()) + 1).toArray();
         StringBuilder out = new StringBuilder();
@@ -32,7 +32,7 @@ final class AsciiHeatmap {
         return out.toString();
     }
 
-    static char shade(float weight) {
+    public static char shade(float weight) {
         int level = (int) (Math.max(0f, Math.min(1f, weight)) * SHADES.length());
         return SHADES.charAt(Math.min(level, SHADES.length() - 1));
     }

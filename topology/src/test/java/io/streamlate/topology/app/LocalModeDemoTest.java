@@ -1,0 +1,48 @@
+package io.streamlate.topology.app;
+
+import io.streamlate.topology.batching.TinyModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The local mode end to end through the real command line: {@code --demo-only} with the tiny fixture model. */
+class LocalModeDemoTest {
+
+    @Test
+    void demoSentencesCoverTheRequiredOnesAndOneBadInput() {
+        List<String> texts = LocalMode.demoSentences();
+        assertThat(texts).contains("I love you.", "How was your day?", "Who are you?");
+        assertThat(texts.size()).isGreaterThanOrEqualTo(13);
+        assertThat(texts).filteredOn(String::isBlank).hasSize(1);
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void demoOnlyPrintsEveryTranslationWithItsAlignmentAndTheDeadLetterThenExits() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            exit = StreamlateApp.execute(new String[] {"--demo-only", "--model", TinyModel.DIRECTORY.toString(),
+                    "--threads", "1"}, out);
+        }
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println(printed);
+
+        assertThat(exit).as(printed).isZero();
+        List<String> sentences = LocalMode.demoSentences().stream().filter(text -> !text.isBlank()).toList();
+        for (String sentence : sentences) {
+            assertThat(printed).containsPattern(Pattern.compile("\\[en -> fr] " + Pattern.quote(sentence)
+                    + "\\R  translation: \\S.*\\R  alignment:   (\\d+-\\d+( \\d+-\\d+)*|\\(none\\))\\R    +\\|"));
+        }
+        assertThat(printed).containsOnlyOnce("[dead letter] EMPTY_TEXT");
+        assertThat(printed).contains("Demo done: " + sentences.size() + " translations, 1 dead letter(s).");
+    }
+}

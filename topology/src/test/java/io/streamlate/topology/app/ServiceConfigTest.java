@@ -1,0 +1,138 @@
+package io.streamlate.topology.app;
+
+import io.streamlate.topology.config.TopologyConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServiceConfigTest {
+
+    private static final ServiceConfig.Overrides CLUSTER =
+            new ServiceConfig.Overrides("broker:9092", "http://registry:8080/apis/ccompat/v7", null, null);
+
+    private static Properties properties(String... keyValues) {
+        Properties properties = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return properties;
+    }
+
+    @Test
+    void defaults() {
+        ServiceConfig config = ServiceConfig.build(new Properties(), CLUSTER);
+
+        Properties streams = config.streams();
+        assertThat(streams.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("broker:9092");
+        assertThat(streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("streamlate");
+        assertThat(streams.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+        assertThat(streams.getProperty(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("10");
+        assertThat(streams).doesNotContainKey("schema.registry.url");
+        assertThat(config.serdes()).containsEntry("schema.registry.url", "http://registry:8080/apis/ccompat/v7");
+        assertThat(config.topology()).isEqualTo(TopologyConfig.defaults(null));
+    }
+
+    @Test
+    void kafkaSettingsIncludingSecurityPassThroughAndStreamlateKeysGoToTheTopology(@TempDir Path directory)
+            throws IOException {
+        Path file = directory.resolve("streamlate.properties");
+        Files.writeString(file, String.join("\n",
+                "bootstrap.servers=ignored:1",
+                "security.protocol=SASL_SSL",
+                "sasl.mechanism=SCRAM-SHA-512",
+                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"u\" password=\"p\";",
+                "ssl.truststore.location=/etc/kafka/truststore.jks",
+                "ssl.truststore.password=secret",
+                "num.stream.threads=4",
+                "producer.linger.ms=5",
+                "poll.ms=50",
+                "basic.auth.credentials.source=USER_INFO",
+                "basic.auth.user.info=user:pass",
+                "streamlate.topic.input=events",
+                "streamlate.default.target.language=fr",
+                "streamlate.batch.workers=2"));
+
+        ServiceConfig config = ServiceConfig.build(ServiceConfig.load(file),
+                new ServiceConfig.Overrides("broker:9092", "https://registry", "my-app", "at_least_once"));
+
+        Properties streams = config.streams();
+        assertThat(streams.getProperty("bootstrap.servers")).isEqualTo("broker:9092"); // the command line wins
+        assertThat(streams.getProperty("application.id")).isEqualTo("my-app");
+        assertThat(streams.getProperty("processing.guarantee")).isEqualTo("at_least_once");
+        assertThat(streams.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(streams.getProperty("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
+        assertThat(streams.getProperty("sasl.jaas.config")).contains("ScramLoginModule");
+        assertThat(streams.getProperty("ssl.truststore.location")).isEqualTo("/etc/kafka/truststore.jks");
+        assertThat(streams.getProperty("ssl.truststore.password")).isEqualTo("secret");
+        assertThat(streams.getProperty("num.stream.threads")).isEqualTo("4");
+        assertThat(streams.getProperty("producer.linger.ms")).isEqualTo("5");
+        assertThat(streams.getProperty("poll.ms")).isEqualTo("50"); // the file's value beats the default
+        assertThat(streams.stringPropertyNames()).noneMatch(key -> key.startsWith("streamlate."));
+        StreamsConfig parsed = new StreamsConfig(streams);
+        assertThat(parsed.getMainConsumerConfigs("g", "c", 0)).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        assertThat(parsed.getProducerConfigs("c")).containsEntry("linger.ms", "5");
+
+        assertThat(config.topology().inputTopic()).isEqualTo("events");
+        assertThat(config.topology().defaultTargetLanguage()).contains("fr");
+        assertThat(config.topology().batchPolicy().workers()).isEqualTo(2);
+        assertThat(config.serdes()).containsEntry("schema.registry.url", "https://registry")
+                .containsEntry("basic.auth.user.info", "user:pass");
+    }
+
+    @Test
+    void fileAloneIsEnoughWithoutCommandLineSettings() {
+        ServiceConfig config = ServiceConfig.build(properties("bootstrap.servers", "b:1",
+                "schema.registry.url", "http://r", "application.id", "from-file"), ServiceConfig.Overrides.NONE);
+
+        assertThat(config.streams().getProperty("application.id")).isEqualTo("from-file");
+        assertThat(config.streams().getProperty("bootstrap.servers")).isEqualTo("b:1");
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertThatThrownBy(() -> ServiceConfig.build(new Properties(), ServiceConfig.Overrides.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("bootstrap.servers");
+        assertThatThrownBy(() -> ServiceConfig.build(new Properties(),
+                new ServiceConfig.Overrides("b:1", null, null, null)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.url");
+        assertThatThrownBy(() -> ServiceConfig.build(new Properties(),
+                new ServiceConfig.Overrides("b:1", "http://r", null, "exactly_once")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("processing.guarantee")
+                .hasMessageContaining("exactly_once");
+        assertThatThrownBy(() -> ServiceConfig.build(properties("num.stream.threads", "many"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("num.stream.threads");
+        assertThatThrownBy(() -> ServiceConfig.build(properties("security.protocol", "PLAINTEXTISH"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("security.protocol");
+        assertThatThrownBy(() -> ServiceConfig.build(properties("streamlate.batch.workers", "0"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("streamlate.batch.workers");
+        assertThatThrownBy(() -> ServiceConfig.build(properties("streamlate.no.such.key", "1"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("streamlate.no.such.key");
+        assertThatThrownBy(() -> ServiceConfig.build(properties("max.retries", "-1"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max.retries");
+    }
+
+    @Test
+    void missingFileIsNamed(@TempDir Path directory) {
+        Path missing = directory.resolve("absent.properties");
+        assertThatThrownBy(() -> ServiceConfig.load(missing))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(missing.toString());
+    }
+
+    @Test
+    void theResultIsACopy() {
+        ServiceConfig config = ServiceConfig.build(new Properties(), CLUSTER);
+        config.streams().setProperty("application.id", "changed");
+        assertThat(config.streams().getProperty("application.id")).isEqualTo("streamlate");
+    }
+}
