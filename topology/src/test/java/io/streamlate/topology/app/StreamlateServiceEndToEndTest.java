@@ -1,24 +1,16 @@
 package io.streamlate.topology.app;
 
-import io.streamlate.local.ApicurioRegistry;
-import io.streamlate.local.EmbeddedKafka;
 import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.schemas.avro.ErrorClass;
-import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.schemas.avro.Translation;
 import io.streamlate.topology.Topics;
 import io.streamlate.topology.batching.TinyModel;
 import io.streamlate.topology.config.TopologyConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,6 +32,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static io.streamlate.topology.app.EndToEndFixture.TEXTS;
+import static io.streamlate.topology.app.EndToEndFixture.bytes;
+import static io.streamlate.topology.app.EndToEndFixture.event;
+import static io.streamlate.topology.app.EndToEndFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,57 +49,32 @@ class StreamlateServiceEndToEndTest {
     private static final int KEYS = 6;
     private static final int VALID = 60;
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final String[] TEXTS = {"Hello world.", "The cat sleeps.", "Good morning, my friend.",
-            "I like green tea.", "Where is the station?", "It is raining today.", "I love you."};
 
-    private static EmbeddedKafka kafka;
-    private static ApicurioRegistry registry;
+    private static EndToEndFixture fixture;
 
     @BeforeAll
     static void startPeers() {
-        kafka = EmbeddedKafka.start();
-        registry = ApicurioRegistry.start();
+        fixture = EndToEndFixture.start();
     }
 
     @AfterAll
     static void stopPeers() {
-        if (registry != null) {
-            registry.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void exactlyOneOutputPerInputInKeyOrderWithExactlyOnceV2(@TempDir Path stateDirectory) throws Exception {
         String prefix = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        Properties file = new Properties();
-        file.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toString());
-        file.setProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        Properties file = EndToEndFixture.file(prefix, stateDirectory);
         file.setProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "2");
-        file.setProperty(TopologyConfig.INPUT_TOPIC, prefix + "sentences");
-        file.setProperty(TopologyConfig.TRANSLATIONS_TOPIC, prefix + "translations");
-        file.setProperty(TopologyConfig.ALIGNMENTS_TOPIC, prefix + "alignments");
-        file.setProperty(TopologyConfig.DEAD_LETTER_TOPIC, prefix + "dlq");
-        file.setProperty(TopologyConfig.DEFAULT_TARGET_LANGUAGE, "fr");
-        file.setProperty(TopologyConfig.BATCH_MAX_SENTENCES, "8");
-        file.setProperty(TopologyConfig.BATCH_WORKERS, "2");
-        ServiceConfig config = ServiceConfig.build(file, new ServiceConfig.Overrides(kafka.bootstrapServers(),
-                registry.ccompatUrl().toString(), prefix + "app", "exactly_once_v2"));
+        ServiceConfig config = fixture.config(file, prefix + "app", "exactly_once_v2");
         assertThat(config.streams().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
                 .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         TopologyConfig topology = config.topology();
-        kafka.createTopic(topology.inputTopic(), PARTITIONS);
-        kafka.createTopic(topology.translationsTopic(), PARTITIONS);
-        kafka.createTopic(topology.alignmentsTopic(), PARTITIONS);
-        kafka.createTopic(topology.deadLetterTopic(), 1);
-        Topics topics = Topics.of(topology, config.serdes());
+        Topics topics = fixture.createTopics(config, PARTITIONS);
 
         long started = System.nanoTime();
         try (StreamlateService service = StreamlateService.start(config, List.of(TinyModel.DIRECTORY),
@@ -115,9 +85,7 @@ class StreamlateServiceEndToEndTest {
 
             Map<String, List<String>> sentPerKey = new LinkedHashMap<>();
             Map<String, ErrorClass> bad = new HashMap<>();
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
                 for (int i = 0; i < VALID; i++) {
                     String key = "doc-" + (i % KEYS);
                     String id = "s" + i;
@@ -138,23 +106,19 @@ class StreamlateServiceEndToEndTest {
                 producer.flush();
             }
 
-            List<ConsumerRecord<byte[], Translation>> translations = new ArrayList<>();
-            List<ConsumerRecord<byte[], Alignment>> alignments = new ArrayList<>();
-            List<ConsumerRecord<byte[], DeadLetter>> deadLetters = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, prefix + "checker",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of(topology.translationsTopic(), topology.alignmentsTopic(),
-                        topology.deadLetterTopic()));
+            List<ConsumerRecord<byte[], Translation>> translations;
+            List<ConsumerRecord<byte[], Alignment>> alignments;
+            List<ConsumerRecord<byte[], DeadLetter>> deadLetters;
+            try (EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker")) {
+                translations = outputs.translations;
+                alignments = outputs.alignments;
+                deadLetters = outputs.deadLetters;
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (translations.size() < VALID || alignments.size() < VALID || deadLetters.size() < bad.size()) {
                     assertThat(System.nanoTime()).as("all outputs within %s; have %d translations, %d alignments, "
                                     + "%d dead letters", WAIT, translations.size(), alignments.size(),
                             deadLetters.size()).isLessThan(deadline);
-                    poll(consumer, topics, translations, alignments, deadLetters);
+                    outputs.poll();
                 }
                 long done = System.nanoTime();
                 System.out.printf("end-to-end: RUNNING after %d ms, %d inputs translated in %d ms%n",
@@ -163,7 +127,7 @@ class StreamlateServiceEndToEndTest {
                 // nothing more must come: duplicates would show up here (a few commit intervals)
                 long quiet = System.nanoTime() + Duration.ofSeconds(2).toNanos();
                 while (System.nanoTime() < quiet) {
-                    poll(consumer, topics, translations, alignments, deadLetters);
+                    outputs.poll();
                 }
             }
             assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
@@ -203,38 +167,5 @@ class StreamlateServiceEndToEndTest {
             }
             assertThat(dead).isEqualTo(bad);
         }
-    }
-
-    private static SentenceEvent event(String id, String text, String target) {
-        return SentenceEvent.newBuilder().setId(id).setText(text).setSourceLanguage("en").setTargetLanguage(target)
-                .setDocumentId("doc").setPosition(0).setEventTime(Instant.now()).build();
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, String key, SentenceEvent event) {
-        producer.send(new ProducerRecord<>(topics.input().name(), bytes(key),
-                topics.input().valueSerde().serializer().serialize(topics.input().name(), event)));
-    }
-
-    private static void poll(KafkaConsumer<byte[], byte[]> consumer, Topics topics,
-                             List<ConsumerRecord<byte[], Translation>> translations,
-                             List<ConsumerRecord<byte[], Alignment>> alignments,
-                             List<ConsumerRecord<byte[], DeadLetter>> deadLetters) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-            String topic = record.topic();
-            if (topic.equals(topics.translations().name())) {
-                translations.add(typed(record, topics.translations().valueSerde().deserializer()
-                        .deserialize(topic, record.value())));
-            } else if (topic.equals(topics.alignments().name())) {
-                alignments.add(typed(record, topics.alignments().valueSerde().deserializer()
-                        .deserialize(topic, record.value())));
-            } else {
-                deadLetters.add(typed(record, topics.deadLetters().valueSerde().deserializer()
-                        .deserialize(topic, record.value())));
-            }
-        }
-    }
-
-    private static <V> ConsumerRecord<byte[], V> typed(ConsumerRecord<byte[], byte[]> record, V value) {
-        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.key(), value);
     }
 }

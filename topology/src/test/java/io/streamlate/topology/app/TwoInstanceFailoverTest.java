@@ -1,0 +1,344 @@
+package io.streamlate.topology.app;
+
+import io.streamlate.model.onnx.SessionSettings;
+import io.streamlate.schemas.avro.Translation;
+import io.streamlate.topology.Topics;
+import io.streamlate.topology.batching.TinyModel;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.streamlate.topology.app.EndToEndFixture.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances of the service in one consumer group on the real broker, the real registry and the tiny model:
+ * they share the partitions; one closed gracefully mid-stream, or SIGKILLed as a separate JVM while events flow,
+ * loses nothing, and under exactly_once_v2 duplicates nothing (outputs read with read_committed). Session timeout
+ * 6 s and transaction timeout 10 s so that the survivor takes over quickly. Each test prints its counts.
+ */
+@Tag("failover")
+class TwoInstanceFailoverTest {
+
+    private static final int PARTITIONS = 4;
+    private static final int KEYS = 10;
+    private static final int EVENTS = 200;
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Duration QUIET = Duration.ofSeconds(3);
+    private static final String EOS = StreamsConfig.EXACTLY_ONCE_V2;
+    private static final String ALOS = StreamsConfig.AT_LEAST_ONCE;
+
+    private static EndToEndFixture fixture;
+
+    @BeforeAll
+    static void startPeers() {
+        fixture = EndToEndFixture.start();
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    /** What a scenario saw; a duplicate is an output beyond the first for its id, counted per output topic. */
+    record Counts(int inputs, int translations, int alignments, int duplicateTranslations,
+                  int duplicateAlignments, int missing) {
+        static Counts of(List<String> ids, EndToEndFixture.Outputs outputs) {
+            Map<String, Long> translated = outputs.translationIds();
+            Map<String, Long> aligned = outputs.alignmentIds();
+            int duplicateTranslations = 0;
+            int duplicateAlignments = 0;
+            int missing = 0;
+            for (String id : ids) {
+                long t = translated.getOrDefault(id, 0L);
+                long a = aligned.getOrDefault(id, 0L);
+                duplicateTranslations += (int) Math.max(0, t - 1);
+                duplicateAlignments += (int) Math.max(0, a - 1);
+                missing += t == 0 || a == 0 ? 1 : 0;
+            }
+            return new Counts(ids.size(), outputs.translations.size(), outputs.alignments.size(),
+                    duplicateTranslations, duplicateAlignments, missing);
+        }
+    }
+
+    private static Properties file(String prefix, Path stateDirectory) {
+        Properties file = EndToEndFixture.file(prefix, stateDirectory);
+        file.setProperty("session.timeout.ms", "6000");
+        file.setProperty("heartbeat.interval.ms", "1000");
+        file.setProperty("producer.transaction.timeout.ms", "10000");
+        return file;
+    }
+
+    /**
+     * Under at_least_once Kafka Streams' own commit interval (30 s), not the fixture's 100 ms: the kill then lands
+     * between two commits, as it would in production, and the duplicates are the victim's uncommitted outputs.
+     */
+    private static Properties killFile(String prefix, Path stateDirectory, String guarantee) {
+        Properties file = file(prefix, stateDirectory);
+        if (guarantee.equals(ALOS)) {
+            file.remove(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        }
+        return file;
+    }
+
+    private static StreamlateService startService(ServiceConfig config) {
+        return StreamlateService.start(config, List.of(TinyModel.DIRECTORY),
+                SessionSettings.DEFAULT.withThreads(1, 1), Duration.ofSeconds(30));
+    }
+
+    private static String key(int i) {
+        return "doc-" + (i % KEYS);
+    }
+
+    private static String id(int i) {
+        return "s" + i;
+    }
+
+    private static void produce(KafkaProducer<byte[], byte[]> producer, Topics topics, int from, int to) {
+        for (int i = from; i < to; i++) {
+            EndToEndFixture.send(producer, topics, key(i),
+                    EndToEndFixture.event(id(i), EndToEndFixture.TEXTS[i % EndToEndFixture.TEXTS.length], "fr"));
+        }
+        producer.flush();
+    }
+
+    private static List<String> ids() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            ids.add(id(i));
+        }
+        return ids;
+    }
+
+    private static void awaitShared(String applicationId, String topic, int members) throws InterruptedException {
+        await(WAIT, () -> "each of " + members + " members owning input partitions: " + assignment(applicationId,
+                topic), () -> {
+            Map<String, Set<Integer>> owned = assignment(applicationId, topic);
+            return owned.size() == members && owned.values().stream().noneMatch(Set::isEmpty)
+                    && owned.values().stream().mapToInt(Set::size).sum() == PARTITIONS;
+        });
+    }
+
+    private static Map<String, Set<Integer>> assignment(String applicationId, String topic) {
+        try {
+            return fixture.assignment(applicationId, topic);
+        } catch (Exception e) {
+            return Map.of("describe failed: " + e, Set.of());
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void twoInstancesShareThePartitionsWithOneOutputPerEventInKeyOrder(@TempDir Path a, @TempDir Path b)
+            throws Exception {
+        String prefix = "share-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        ServiceConfig configA = fixture.config(file(prefix, a), prefix + "app", EOS);
+        ServiceConfig configB = fixture.config(file(prefix, b), prefix + "app", EOS);
+        Topics topics = fixture.createTopics(configA, PARTITIONS);
+        long started = System.nanoTime();
+        try (StreamlateService first = startService(configA); StreamlateService second = startService(configB);
+             EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker");
+             KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+            assertThat(first.awaitRunning(WAIT)).isTrue();
+            assertThat(second.awaitRunning(WAIT)).isTrue();
+            awaitShared(prefix + "app", topics.input().name(), 2);
+            Map<String, Set<Integer>> shared = fixture.assignment(prefix + "app", topics.input().name());
+
+            produce(producer, topics, 0, EVENTS);
+            outputs.awaitAll(new LinkedHashSet<>(ids()), WAIT, QUIET);
+
+            Counts counts = Counts.of(ids(), outputs);
+            System.out.printf("two instances: input partitions per instance %s; %s; %d s%n", shared.values(), counts,
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+            Map<String, Long> once = new LinkedHashMap<>();
+            ids().forEach(id -> once.put(id, 1L));
+            assertThat(outputs.translationIds()).isEqualTo(once);
+            assertThat(outputs.alignmentIds()).isEqualTo(once);
+            Map<String, List<String>> sentPerKey = new LinkedHashMap<>();
+            for (int i = 0; i < EVENTS; i++) {
+                sentPerKey.computeIfAbsent(key(i), k -> new ArrayList<>()).add(id(i));
+            }
+            Map<String, List<String>> translatedPerKey = new LinkedHashMap<>();
+            for (ConsumerRecord<byte[], Translation> record : outputs.translations) {
+                translatedPerKey.computeIfAbsent(new String(record.key(), StandardCharsets.UTF_8),
+                        k -> new ArrayList<>()).add(record.value().getId());
+            }
+            assertThat(translatedPerKey).isEqualTo(sentPerKey);
+            assertThat(outputs.deadLetters).isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void closingOneInstanceMidStreamLosesAndDuplicatesNothing(@TempDir Path a, @TempDir Path b) throws Exception {
+        String prefix = "close-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        ServiceConfig configA = fixture.config(file(prefix, a), prefix + "app", EOS);
+        ServiceConfig configB = fixture.config(file(prefix, b), prefix + "app", EOS);
+        Topics topics = fixture.createTopics(configA, PARTITIONS);
+        long started = System.nanoTime();
+        try (StreamlateService survivor = startService(configA);
+             EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker");
+             KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+            int beforeClose;
+            try (StreamlateService leaver = startService(configB)) {
+                assertThat(survivor.awaitRunning(WAIT)).isTrue();
+                assertThat(leaver.awaitRunning(WAIT)).isTrue();
+                awaitShared(prefix + "app", topics.input().name(), 2);
+                produce(producer, topics, 0, EVENTS / 2);
+                await(WAIT, () -> outputs.translations.size() + " translations", () -> {
+                    outputs.poll();
+                    return outputs.translations.size() >= 10;
+                });
+                beforeClose = outputs.translations.size();
+            } // graceful close of one instance while the first half is being processed
+            produce(producer, topics, EVENTS / 2, EVENTS);
+            outputs.awaitAll(new LinkedHashSet<>(ids()), WAIT, QUIET);
+
+            Counts counts = Counts.of(ids(), outputs);
+            System.out.printf("close one of two (exactly_once_v2): %d translations before the close; %s; %d s%n",
+                    beforeClose, counts, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+            assertThat(counts.missing()).isZero();
+            assertThat(counts.duplicateTranslations()).isZero();
+        assertThat(counts.duplicateAlignments()).isZero();
+            assertThat(counts.translations()).isEqualTo(EVENTS);
+            assertThat(counts.alignments()).isEqualTo(EVENTS);
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void killingOneInstanceLosesAndDuplicatesNothingWithExactlyOnceV2(@TempDir Path a, @TempDir Path b)
+            throws Exception {
+        Counts counts = killOneOfTwo(EOS, a, b);
+        assertThat(counts.missing()).isZero();
+        assertThat(counts.duplicateTranslations()).isZero();
+        assertThat(counts.duplicateAlignments()).isZero();
+        assertThat(counts.translations()).isEqualTo(EVENTS);
+        assertThat(counts.alignments()).isEqualTo(EVENTS);
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void killingOneInstanceLosesNothingWithAtLeastOnce(@TempDir Path a, @TempDir Path b) throws Exception {
+        Counts counts = killOneOfTwo(ALOS, a, b);
+        assertThat(counts.missing()).isZero();
+        assertThat(counts.translations()).isGreaterThanOrEqualTo(EVENTS);
+        assertThat(counts.alignments()).isGreaterThanOrEqualTo(EVENTS);
+    }
+
+    /**
+     * Starts the victim as a separate JVM ({@link StreamlateApp} on this test's classpath), then the survivor here;
+     * produces paced events in the background, SIGKILLs the victim once it has committed outputs of its own
+     * partitions, and reads everything back.
+     */
+    private static Counts killOneOfTwo(String guarantee, Path stateA, Path stateB) throws Exception {
+        String prefix = "kill-" + guarantee.charAt(0) + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String applicationId = prefix + "app";
+        ServiceConfig config = fixture.config(killFile(prefix, stateA, guarantee), applicationId, guarantee);
+        Topics topics = fixture.createTopics(config, PARTITIONS);
+        String input = topics.input().name();
+
+        Path victimFile = stateB.resolve("victim.properties");
+        try (OutputStream out = Files.newOutputStream(victimFile)) {
+            killFile(prefix, stateB.resolve("state"), guarantee).store(out, "victim");
+        }
+        Path victimLog = stateB.resolve("victim.log");
+        // -Xss16m: a plain `java -cp ... StreamlateApp` on JDK 17 died with SIGSEGV (exit 139, no hs_err file)
+        // while loading the tiny model with the default thread stack; with a bigger stack it runs
+        Process victim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Xss16m", "-cp", System.getProperty("java.class.path"), StreamlateApp.class.getName(),
+                "--bootstrap-servers", fixture.bootstrapServers(), "--schema-registry-url", fixture.registryUrl(),
+                "--config", victimFile.toString(), "--application-id", applicationId,
+                "--processing-guarantee", guarantee, "--model", TinyModel.DIRECTORY.toAbsolutePath().toString(),
+                "--threads", "1")
+                .redirectErrorStream(true).redirectOutput(victimLog.toFile()).start();
+        long started = System.nanoTime();
+        try {
+            awaitShared(applicationId, input, 1);
+            String victimMember = fixture.assignment(applicationId, input).keySet().iterator().next();
+            try (StreamlateService survivor = startService(config);
+                 EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker");
+                 KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+                assertThat(survivor.awaitRunning(WAIT)).isTrue();
+                awaitShared(applicationId, input, 2);
+                Set<Integer> victimPartitions = fixture.assignment(applicationId, input).get(victimMember);
+                assertThat(victimPartitions).as("the victim keeps its member id").isNotEmpty();
+
+                AtomicInteger sent = new AtomicInteger();
+                CompletableFuture<Void> flow = CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < EVENTS; i++) {
+                        produce(producer, topics, i, i + 1);
+                        sent.incrementAndGet();
+                        try {
+                            Thread.sleep(40); // pacing: events keep flowing for ~8 s, not a synchronisation
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                });
+                await(WAIT, () -> "victim outputs on " + victimPartitions + " among "
+                        + outputs.translations.size(), () -> {
+                    outputs.poll();
+                    return outputs.translations.stream()
+                            .filter(r -> victimPartitions.contains(r.partition())).count() >= 5;
+                });
+                int sentAtKill = sent.get();
+                int outputsAtKill = outputs.translations.size();
+                victim.destroyForcibly(); // SIGKILL: no shutdown hook, no leave-group, an open transaction
+                assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                flow.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(outputsAtKill).as("work left at the kill").isLessThan(EVENTS);
+
+                outputs.awaitAll(new LinkedHashSet<>(ids()), WAIT, QUIET);
+                Counts counts = Counts.of(ids(), outputs);
+                System.out.printf("SIGKILL one of two (%s): victim partitions %s, killed after %d sent / %d "
+                                + "translated; exit %d; %s; %d s%n", guarantee, victimPartitions, sentAtKill,
+                        outputsAtKill, victim.exitValue(), counts,
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+                return counts;
+            }
+        } catch (AssertionError | RuntimeException e) {
+            System.out.println("victim log tail:\n" + tail(victimLog));
+            throw e;
+        } finally {
+            victim.destroyForcibly();
+            victim.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}
