@@ -47,6 +47,10 @@ public final class Translator implements AutoCloseable {
 
     /** Loads and validates the model in {@code directory} (manifest, checksums, graph signatures). */
     public static Translator open(Path directory, SessionSettings settings) {
+        return NativeLoading.onLargeStack("load model " + directory, () -> load(directory, settings));
+    }
+
+    private static Translator load(Path directory, SessionSettings settings) {
         Manifest manifest = ManifestLoader.load(directory);
         SentencePieceTokenizer source = SentencePieceTokenizer.load(manifest.sourceTokenizer());
         try {

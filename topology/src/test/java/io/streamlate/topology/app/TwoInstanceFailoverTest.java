@@ -269,10 +269,9 @@ class TwoInstanceFailoverTest {
             killFile(prefix, stateB.resolve("state"), guarantee).store(out, "victim");
         }
         Path victimLog = stateB.resolve("victim.log");
-        // -Xss16m: a plain `java -cp ... StreamlateApp` on JDK 17 died with SIGSEGV (exit 139, no hs_err file)
-        // while loading the tiny model with the default thread stack; with a bigger stack it runs
+        // a plain JVM with default settings, as operators launch it (native loading brings its own stack)
         Process victim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Xss16m", "-cp", System.getProperty("java.class.path"), StreamlateApp.class.getName(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), StreamlateApp.class.getName(),
                 "--bootstrap-servers", fixture.bootstrapServers(), "--schema-registry-url", fixture.registryUrl(),
                 "--config", victimFile.toString(), "--application-id", applicationId,
                 "--processing-guarantee", guarantee, "--model", TinyModel.DIRECTORY.toAbsolutePath().toString(),
