@@ -137,7 +137,7 @@ def main() -> None:
         pieces_src = [sp_src.id_to_piece(i) for i in src_ids]
         pieces_tgt = [sp_tgt.id_to_piece(i) for i in hyp.ids] + ["</s>"]
         name = f"example-{n}.png"
-        heatmap(heatmaps / name, pieces_src, pieces_tgt[:len(hyp.attention)], hyp.attention, f"{text} -> {translation}")
+        heatmap(heatmaps / name, pieces_src, pieces_tgt[:len(hyp.attention)], hyp.attention, f"{text}\n→ {translation}")
         example_rows.append((text, translation, name))
 
     reference = reference_file(model, sp_src, sources, f"1.{history['steps']}")
