@@ -17,6 +17,7 @@ import sentencepiece as spm
 import torch
 
 import decode
+import export
 import metrics
 import train
 
@@ -33,7 +34,7 @@ def translate_greedy(model, sp_src, sp_tgt, sources: list[str], batch_size: int 
     results: list = [None] * len(ids)
     for start in range(0, len(order), batch_size):
         chunk = order[start:start + batch_size]
-        for i, hyp in zip(chunk, decode.greedy(model, [ids[i][:train.MAX_TRAIN_PIECES * 2] for i in chunk])):
+        for i, hyp in zip(chunk, decode.greedy(model, [ids[i][:export.MAX_SOURCE_LENGTH] for i in chunk])):
             results[i] = hyp
         if progress and (start // batch_size) % 10 == 0:
             print(f"  {progress}: {min(start + batch_size, len(order))}/{len(order)}", flush=True)

@@ -72,7 +72,6 @@ def _dynamic_axes(spec: dict) -> dict:
 def export_graphs(model: Seq2Seq, out: Path) -> dict:
     model.eval()
     specs = graph_specs(model)
-    c = model.config
     src = torch.tensor([[5, 6, 7], [8, 9, train.PAD]])
     lengths = torch.tensor([3, 2])
     with torch.no_grad():
@@ -90,7 +89,6 @@ def export_graphs(model: Seq2Seq, out: Path) -> dict:
                           dynamic_axes=_dynamic_axes(spec), do_constant_folding=True)
         store_weights_as_float16(path)
         onnx.checker.check_model(onnx.load(str(path)), full_check=True)
-    assert c.source_vocab > 0
     return specs
 
 
