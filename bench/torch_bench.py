@@ -23,8 +23,7 @@ import sentencepiece as spm  # noqa: E402
 import torch  # noqa: E402
 
 import decode  # noqa: E402
-
-MAX_SOURCE_LENGTH = 200  # export.MAX_SOURCE_LENGTH: the Java engine truncates sources to this
+from export import MAX_SOURCE_LENGTH  # noqa: E402  the Java engine truncates sources to this
 
 
 def load_model(args, sp_src, sp_tgt):
