@@ -8,13 +8,13 @@ import io.streamlate.schemas.alignment.AttentionEncoder;
 import io.streamlate.schemas.alignment.KeepPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -29,12 +29,8 @@ public final class AlignmentCodecBenchmark implements Callable<Integer> {
     static final String COMMAND = "mvn -q -pl schemas,model -am install -DskipTests"
             + " && mvn -q -pl bench compile exec:java -Dexec.mainClass=io.streamlate.bench.AlignmentCodecBenchmark";
 
-    @Option(names = "--model", description = "model directory (default: ${DEFAULT-VALUE})")
-    Path model = Path.of("model/artifacts/en-fr");
-
-    @Option(names = "--sentences", description = "sentence file (TSV source column or plain lines); "
-            + "default: model/training/work/corpus/test.tsv")
-    Path sentencesFile;
+    @Mixin
+    BenchmarkInputs inputs = new BenchmarkInputs();
 
     @Option(names = "-n", description = "first N sentences (default: ${DEFAULT-VALUE})")
     int count = 500;
@@ -51,9 +47,6 @@ public final class AlignmentCodecBenchmark implements Callable<Integer> {
     @Option(names = "--threads", description = "ORT intra-op threads for translating (default: ${DEFAULT-VALUE})")
     int threads = 2;
 
-    @Option(names = "--out", description = "results directory (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("bench/results");
-
     private final String[] args;
 
     AlignmentCodecBenchmark(String[] args) {
@@ -66,11 +59,11 @@ public final class AlignmentCodecBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path source = sentencesFile != null ? sentencesFile : BenchmarkSentences.TEST_SET;
-        List<String> sentences = BenchmarkSentences.read(source, count);
+        Path source = inputs.sentenceFile();
+        List<String> sentences = inputs.read(count);
         List<float[][]> matrices;
         String modelName;
-        try (Translator translator = Translator.open(model, SessionSettings.DEFAULT.withThreads(threads, 1))) {
+        try (Translator translator = Translator.open(inputs.model(), SessionSettings.DEFAULT.withThreads(threads, 1))) {
             modelName = translator.manifest().modelId() + " " + translator.manifest().modelVersion();
             matrices = translator.translateBatch(sentences, translator.defaultOptions()).stream()
                     .filter(TranslationOutcome::isSuccess)
@@ -90,11 +83,10 @@ public final class AlignmentCodecBenchmark implements Callable<Integer> {
     }
 
     private Path writeReport(String table, String modelName, Path source, int sentences) throws IOException {
-        Files.createDirectories(out);
-        Path report = out.resolve("alignment-codec-" + LocalDate.now() + ".md");
+        Path report = inputs.reportFile("alignment-codec");
         String text = "# Attention codec on " + modelName + "\n\n"
                 + "Attention of the default-options translations of the first " + sentences + " sentences of "
-                + source + " (" + model + "), keep policy " + massPermille + "‰ of each row's mass, at most "
+                + source + " (" + inputs.model() + "), keep policy " + massPermille + "‰ of each row's mass, at most "
                 + maxKept + " weights; speed is the median of " + repeats + " repeats after a warm-up on "
                 + Runtime.getRuntime().availableProcessors() + " cores, one thread. Format: schemas/README.md.\n\n"
                 + table + "\n"

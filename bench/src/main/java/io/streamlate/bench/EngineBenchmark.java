@@ -4,13 +4,13 @@ import io.streamlate.model.Translator;
 import io.streamlate.model.onnx.SessionSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,12 +24,8 @@ import java.util.concurrent.Callable;
         description = "Sentences/s and target tokens/s of the Java engine vs PyTorch eager.")
 public final class EngineBenchmark implements Callable<Integer> {
 
-    @Option(names = "--model", description = "model directory (default: ${DEFAULT-VALUE})")
-    Path model = Path.of("model/artifacts/en-fr");
-
-    @Option(names = "--sentences", description = "sentence file (TSV source column or plain lines); "
-            + "default: model/training/work/corpus/test.tsv")
-    Path sentencesFile;
+    @Mixin
+    BenchmarkInputs inputs = new BenchmarkInputs();
 
     @Option(names = "-n", description = "first N sentences (default: ${DEFAULT-VALUE})")
     int count = 500;
@@ -55,9 +51,6 @@ public final class EngineBenchmark implements Callable<Integer> {
     @Option(names = "--python", description = "default: ${DEFAULT-VALUE}")
     String python = "/usr/bin/python3";
 
-    @Option(names = "--out", description = "results directory (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("bench/results");
-
     private final String[] args;
 
     EngineBenchmark(String[] args) {
@@ -70,15 +63,15 @@ public final class EngineBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Path source = sentencesFile != null ? sentencesFile : BenchmarkSentences.TEST_SET;
-        List<String> sentences = BenchmarkSentences.read(source, count);
+        Path source = inputs.sentenceFile();
+        List<String> sentences = inputs.read(count);
         Path sentenceList = Files.createTempFile("bench-sentences", ".txt");
         try {
             // Both engines read this exact list, so they translate the same sentences.
             Files.write(sentenceList, sentences, StandardCharsets.UTF_8);
             List<Measurement> java = new ArrayList<>();
             String modelName;
-            try (Translator translator = Translator.open(model, SessionSettings.DEFAULT.withThreads(threads, 1))) {
+            try (Translator translator = Translator.open(inputs.model(), SessionSettings.DEFAULT.withThreads(threads, 1))) {
                 modelName = translator.manifest().modelId() + " " + translator.manifest().modelVersion();
                 JavaRunner runner = new JavaRunner(translator);
                 for (int beam : beamSizes) {
@@ -89,7 +82,7 @@ public final class EngineBenchmark implements Callable<Integer> {
                     }
                 }
             }
-            TorchRunner torch = new TorchRunner(python, Path.of("bench/torch_bench.py"), model, checkpoint, tiny,
+            TorchRunner torch = new TorchRunner(python, Path.of("bench/torch_bench.py"), inputs.model(), checkpoint, tiny,
                     sentenceList, batchSizes, beamSizes, repeats, threads);
             List<Measurement> torchResults = torch.run();
             String table = ReportTable.render(java, torchResults);
@@ -104,10 +97,9 @@ public final class EngineBenchmark implements Callable<Integer> {
 
     private Path writeReport(String table, String modelName, Path source, int sentences, String torchCommand)
             throws IOException {
-        Files.createDirectories(out);
-        Path report = out.resolve("engine-" + LocalDate.now() + ".md");
+        Path report = inputs.reportFile("engine");
         String text = "# Java engine vs PyTorch eager\n\n"
-                + "Model " + modelName + " (" + model + "), first " + sentences + " sentences of " + source
+                + "Model " + modelName + " (" + inputs.model() + "), first " + sentences + " sentences of " + source
                 + ", " + threads + " threads on both sides (ORT intra-op, torch.set_num_threads), median of "
                 + repeats + " repeats after a warm-up; " + Runtime.getRuntime().availableProcessors()
                 + " cores. Tokens are target subwords, EOS excluded. PyTorch beam is decode.beam, one sentence at "

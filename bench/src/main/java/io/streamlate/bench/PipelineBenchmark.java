@@ -31,6 +31,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -39,7 +40,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -73,12 +73,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration OUTPUT_TIMEOUT = Duration.ofMinutes(3);
 
-    @Option(names = "--model", description = "model directory (default: ${DEFAULT-VALUE})")
-    Path model = Path.of("model/artifacts/en-fr");
-
-    @Option(names = "--sentences", description = "sentence file (TSV source column or plain lines); "
-            + "default: model/training/work/corpus/test.tsv")
-    Path sentencesFile;
+    @Mixin
+    BenchmarkInputs inputs = new BenchmarkInputs();
 
     @Option(names = "-n", description = "first N sentences (default: ${DEFAULT-VALUE})")
     int count = 400;
@@ -133,9 +129,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--no-sweep", description = "skip the sweep")
     boolean noSweep;
 
-    @Option(names = "--out", description = "results directory (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("bench/results");
-
     private final String[] args;
     private int run;
 
@@ -170,8 +163,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long began = System.nanoTime();
-        Path source = sentencesFile != null ? sentencesFile : BenchmarkSentences.TEST_SET;
-        List<String> sentences = BenchmarkSentences.read(source, count);
+        Path source = inputs.sentenceFile();
+        List<String> sentences = inputs.read(count);
         SessionSettings sessions = SessionSettings.DEFAULT.withThreads(threads, threads > 0 ? 1 : 0);
         BatchPolicy policy = policy(maxDelayMs, maxTokens);
         progress("%d sentences of %s, policy %s, %s, %d cores", sentences.size(), source, policy, guarantee,
@@ -181,7 +174,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         List<Throughput> bare = new ArrayList<>();
         String modelName;
         try (ModelRegistry models = new ModelRegistry(sessions)) {
-            models.load(model);
+            models.load(inputs.model());
             modelName = models.get(PAIR).manifest().modelId() + " " + models.get(PAIR).manifest().modelVersion();
             // warm-up: two untimed passes (JIT of the tokenizer and decoder, ONNX Runtime's arenas)
             for (int w = 0; w < 2; w++) {
@@ -248,8 +241,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 pipelineSentences, tokensPerPass / pipelineSeconds, latency, sweep,
                 Duration.ofNanos(System.nanoTime() - began));
         System.out.print(report);
-        Files.createDirectories(out);
-        Path file = out.resolve("pipeline-" + LocalDate.now() + ".md");
+        Path file = inputs.reportFile("pipeline");
         Files.writeString(file, report, StandardCharsets.UTF_8);
         progress("written to %s", file);
         return 0;
@@ -347,7 +339,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             progress("%s run %d: %d events produced, starting the service (maxDelay %d ms, maxTokens %d)", label,
                     id, sentences.size(), policy.maxDelay().toMillis(), policy.maxTokens());
 
-            try (StreamlateService service = StreamlateService.start(config, List.of(model), env.sessions())) {
+            try (StreamlateService service = StreamlateService.start(config, List.of(inputs.model()), env.sessions())) {
                 if (!service.awaitRunning(STARTUP_TIMEOUT)) {
                     throw new IllegalStateException("Kafka Streams did not reach RUNNING (" + service.state() + ")");
                 }
@@ -519,7 +511,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         + "time of its Translation (read_committed), at a fixed rate of half the median pipeline "
                         + "throughput on the last pipeline run's service. Whole run took %d s. "
                         + "Caveat: on this 2-core machine throughput still drifts upwards for minutes (JIT), so later runs are faster; the sweep runs after the main rows, compare its maxDelay/maxTokens row equal to the main policy with the main rows.%n%n",
-                modelName, model, sentences, source, guarantee, partitions, commitIntervalMs,
+                modelName, inputs.model(), sentences, source, guarantee, partitions, commitIntervalMs,
                 threads == 0 ? "default" : Integer.toString(threads), policy.maxSentences(), policy.maxTokens(),
                 policy.maxDelay().toMillis(), policy.maxQueued(), policy.workers(),
                 Runtime.getRuntime().availableProcessors(), repeats, took.toSeconds()));

@@ -1,0 +1,51 @@
+package io.streamlate.bench;
+
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * What every benchmark reads and writes, as one picocli mixin: the model, the sentences (the first N of a corpus
+ * TSV, source in the first column, or of a file with one sentence per line) and where the report goes.
+ */
+final class BenchmarkInputs {
+
+    static final Path TEST_SET = Path.of("model/training/work/corpus/test.tsv");
+
+    @Option(names = "--model", description = "model directory (default: ${DEFAULT-VALUE})")
+    Path model = Path.of("model/artifacts/en-fr");
+
+    @Option(names = "--sentences", description = "sentence file (TSV source column or plain lines); "
+            + "default: model/training/work/corpus/test.tsv")
+    Path sentencesFile;
+
+    @Option(names = "--out", description = "results directory (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("bench/results");
+
+    Path model() {
+        return model;
+    }
+
+    Path sentenceFile() {
+        return sentencesFile != null ? sentencesFile : TEST_SET;
+    }
+
+    List<String> read(int limit) throws IOException {
+        return Files.readAllLines(sentenceFile(), StandardCharsets.UTF_8).stream()
+                .map(line -> line.split("\t", 2)[0])
+                .filter(line -> !line.isBlank())
+                .limit(limit)
+                .toList();
+    }
+
+    /** bench/results/NAME-DATE.md (or under --out), its directory created. */
+    Path reportFile(String name) throws IOException {
+        Files.createDirectories(out);
+        return out.resolve(name + "-" + LocalDate.now() + ".md");
+    }
+}
