@@ -4,8 +4,10 @@ import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.schemas.avro.Translation;
+import io.streamlate.schemas.serde.AvroSerializer;
 import io.streamlate.schemas.serde.SpecificAvroSerde;
 import io.streamlate.topology.config.TopologyConfig;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -30,6 +32,26 @@ public record Topics(TopicSpec<byte[], SentenceEvent> input, TopicSpec<byte[], T
                 topic(config.translationsTopic(), Translation.class, serdeConfig),
                 topic(config.alignmentsTopic(), Alignment.class, serdeConfig),
                 topic(config.deadLetterTopic(), DeadLetter.class, serdeConfig));
+    }
+
+    /**
+     * Resolves the value schema ids of the three output topics now (registering them if the serdes auto-register):
+     * they are cached for the serializers' lifetime, so once the service runs, writing outputs needs no registry.
+     *
+     * @throws io.streamlate.schemas.registry.SchemaRegistryException if the registry cannot be reached (after the
+     *                                                                client's retries)
+     */
+    public void prepareOutputs() {
+        prepare(translations, Translation.getClassSchema());
+        prepare(alignments, Alignment.getClassSchema());
+        prepare(deadLetters, DeadLetter.getClassSchema());
+    }
+
+    private static void prepare(TopicSpec<byte[], ?> topic, Schema schema) {
+        if (!(topic.valueSerde().serializer() instanceof AvroSerializer<?> serializer)) {
+            throw new IllegalStateException("the value serializer of " + topic.name() + " is not an AvroSerializer");
+        }
+        serializer.prepare(topic.name(), schema);
     }
 
     private static <V extends SpecificRecord> TopicSpec<byte[], V> topic(String name, Class<V> type,

@@ -7,6 +7,7 @@ import io.streamlate.topology.config.TopologyConfig;
 import io.streamlate.topology.processing.BatchSubmitter;
 import io.streamlate.topology.processing.PendingInput;
 import io.streamlate.topology.processing.PendingInputSerde;
+import io.streamlate.topology.processing.ProcessingListener;
 import io.streamlate.topology.processing.TranslationProcessor;
 import io.streamlate.topology.processing.TranslationRecords;
 import org.apache.avro.specific.SpecificRecord;
@@ -52,11 +53,15 @@ public final class TranslationTopology {
      * @param serdeConfig the registry connection and serde options of the Avro serdes
      */
     public static Topology build(TopologyConfig config, MicroBatcher batcher, Map<String, ?> serdeConfig) {
-        return build(config, BatchSubmitter.of(batcher), Topics.of(config, serdeConfig));
+        return build(config, BatchSubmitter.of(batcher), Topics.of(config, serdeConfig), ProcessingListener.NONE);
     }
 
-    /** The same topology over any submitter and pre-configured topics. */
-    public static Topology build(TopologyConfig config, BatchSubmitter batcher, Topics topics) {
+    /**
+     * The same topology over any submitter and pre-configured topics, reporting to {@code listener} (metrics,
+     * health, backpressure).
+     */
+    public static Topology build(TopologyConfig config, BatchSubmitter batcher, Topics topics,
+                                 ProcessingListener listener) {
         TranslationRecords records = new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT));
         StoreBuilder<KeyValueStore<Long, PendingInput>> store = pendingStore(config.pendingStoreName());
         ProcessorSupplier<byte[], byte[], byte[], SpecificRecord> processors =
@@ -64,7 +69,7 @@ public final class TranslationTopology {
                     @Override
                     public Processor<byte[], byte[], byte[], SpecificRecord> get() {
                         return new TranslationProcessor(config, batcher, topics.input().valueSerde().deserializer(),
-                                records, SINKS);
+                                records, SINKS, listener, System::nanoTime);
                     }
 
                     @Override

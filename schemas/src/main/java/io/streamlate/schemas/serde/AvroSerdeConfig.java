@@ -34,7 +34,8 @@ public record AvroSerdeConfig(RegistryConfig registry, boolean autoRegister, int
                 config.integer(MAX_PAYLOAD_BYTES, 4 << 20, WireFormat.HEADER_BYTES, Integer.MAX_VALUE));
     }
 
-    static String subject(String topic, boolean isKey) {
+    /** The subject of a topic's keys or values (TopicNameStrategy, the only one supported). */
+    public static String subject(String topic, boolean isKey) {
         return topic + (isKey ? "-key" : "-value");
     }
 }

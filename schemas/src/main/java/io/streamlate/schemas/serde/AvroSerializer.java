@@ -60,6 +60,21 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
         return WireFormat.frame(id, out.toByteArray());
     }
 
+    /**
+     * Resolves now (registers, or looks up) the id {@code schema} has for {@code topic}, and caches it: a service
+     * calls this at start for each schema it writes, so that a registry outage later cannot fail a write.
+     *
+     * @return the schema id
+     * @throws SchemaRegistryException if the registry fails, SerializationException if the schema is missing and
+     *                                 auto-registration is off
+     */
+    public int prepare(String topic, Schema schema) {
+        if (registry == null) {
+            throw new IllegalStateException("configure() the serializer before use");
+        }
+        return schemaId(AvroSerdeConfig.subject(topic, isKey), schema);
+    }
+
     private int schemaId(String subject, Schema schema) {
         if (config.autoRegister()) {
             return registry.register(subject, schema);

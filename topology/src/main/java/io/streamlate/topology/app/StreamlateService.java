@@ -2,9 +2,18 @@ package io.streamlate.topology.app;
 
 import io.streamlate.model.ModelRegistry;
 import io.streamlate.model.onnx.SessionSettings;
+import io.streamlate.schemas.registry.RegistryConfig;
+import io.streamlate.schemas.registry.SchemaRegistryClient;
+import io.streamlate.schemas.registry.SchemaRegistryException;
+import io.streamlate.schemas.serde.AvroSerdeConfig;
+import io.streamlate.topology.Topics;
 import io.streamlate.topology.TranslationTopology;
+import io.streamlate.topology.backpressure.BackpressureController;
+import io.streamlate.topology.backpressure.PauseSwitch;
 import io.streamlate.topology.batching.MicroBatcher;
 import io.streamlate.topology.batching.SourceTokenCounter;
+import io.streamlate.topology.processing.BatchSubmitter;
+import io.streamlate.topology.processing.ProcessingListener;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -18,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * One running instance of the service: models → micro-batcher → {@link TranslationTopology#build} →
@@ -33,16 +43,18 @@ public final class StreamlateService implements AutoCloseable {
 
     private final ModelRegistry models;
     private final MicroBatcher batcher;
+    private final BackpressureController backpressure;
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration closeTimeout;
 
-    private StreamlateService(ModelRegistry models, MicroBatcher batcher, KafkaStreams streams,
-                              Duration closeTimeout) {
+    private StreamlateService(ModelRegistry models, MicroBatcher batcher, BackpressureController backpressure,
+                              KafkaStreams streams, Duration closeTimeout) {
         this.models = models;
         this.batcher = batcher;
+        this.backpressure = backpressure;
         this.streams = streams;
         this.closeTimeout = closeTimeout;
         streams.setStateListener((now, before) -> {
@@ -67,6 +79,7 @@ public final class StreamlateService implements AutoCloseable {
         }
         ModelRegistry models = new ModelRegistry(sessions);
         MicroBatcher batcher = null;
+        BackpressureController backpressure = null;
         try {
             for (Path directory : modelDirectories) {
                 log.info("Loaded model {} from {}", models.load(directory), directory);
@@ -74,19 +87,53 @@ public final class StreamlateService implements AutoCloseable {
             batcher = MicroBatcher.builder(models::get, new SourceTokenCounter(models::get))
                     .policy(config.topology().batchPolicy())
                     .build();
-            Topology topology = TranslationTopology.build(config.topology(), batcher, config.serdes());
+            Topics topics = Topics.of(config.topology(), config.serdes());
+            topics.prepareOutputs();
+            MicroBatcher queue = batcher;
+            backpressure = new BackpressureController(config.topology().pausePolicy(), queue::queued,
+                    registryProbe(config));
+            BackpressureController controller = backpressure;
+            ProcessingListener listener = new ProcessingListener() {
+                @Override
+                public void registryFailed(SchemaRegistryException error) {
+                    controller.registryFailed();
+                }
+            };
+            Topology topology = TranslationTopology.build(config.topology(), BatchSubmitter.of(batcher), topics,
+                    listener);
             log.info("Topology:\n{}", topology.describe());
-            StreamlateService service = new StreamlateService(models, batcher,
+            StreamlateService service = new StreamlateService(models, batcher, backpressure,
                     new KafkaStreams(topology, config.streams()), closeTimeout);
             service.streams.start();
+            backpressure.start(PauseSwitch.of(service.streams));
             return service;
         } catch (RuntimeException | Error e) {
+            if (backpressure != null) {
+                backpressure.close();
+            }
             if (batcher != null) {
                 batcher.close(Duration.ZERO);
             }
             models.close();
             throw e;
         }
+    }
+
+    /**
+     * True when the registry answers a question about the input topic's subject (not found counts: it answered),
+     * with the serdes' own connection settings.
+     */
+    private static BooleanSupplier registryProbe(ServiceConfig config) {
+        SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.from(config.serdes()));
+        String subject = AvroSerdeConfig.subject(config.topology().inputTopic(), false);
+        return () -> {
+            try {
+                client.latest(subject);
+                return true;
+            } catch (SchemaRegistryException e) {
+                return e.isNotFound();
+            }
+        };
     }
 
     /** Waits for the RUNNING state (via the state listener). */
@@ -102,6 +149,10 @@ public final class StreamlateService implements AutoCloseable {
         return batcher;
     }
 
+    public BackpressureController backpressure() {
+        return backpressure;
+    }
+
     /** Closes streams (bounded), then the batcher (drain, bounded), then the models; idempotent. */
     @Override
     public void close() {
@@ -109,6 +160,7 @@ public final class StreamlateService implements AutoCloseable {
             return;
         }
         List<RuntimeException> failures = new ArrayList<>();
+        step(failures, "stopping the backpressure controller", backpressure::close);
         step(failures, "closing Kafka Streams", () -> {
             if (!streams.close(closeTimeout)) {
                 throw new IllegalStateException("Kafka Streams did not close within " + closeTimeout);

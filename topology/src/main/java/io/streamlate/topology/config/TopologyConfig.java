@@ -1,5 +1,6 @@
 package io.streamlate.topology.config;
 
+import io.streamlate.topology.backpressure.PausePolicy;
 import io.streamlate.topology.batching.BatchPolicy;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -35,14 +36,21 @@ import java.util.function.Function;
  *                                task forwards its completed translations (wall-clock punctuator)
  * @param offerTimeout            {@value #OFFER_TIMEOUT_MS} (default 200, bounds [1, 60000]): one bounded wait of
  *                                process() for room in the batcher; it retries, forwarding completed results between
- *                                tries. Keep it far below max.poll.interval.ms
+ *                                tries, up to offerMaxBlock in all
+ * @param offerMaxBlock           {@value #OFFER_MAX_BLOCK_MS} (default 5000, bounds [0, 60000]): the longest one
+ *                                process() call waits for room in the batcher (or for the registry); then the input
+ *                                stays waiting, pending, and the punctuator offers it. Keep it far below
+ *                                max.poll.interval.ms (checked: at most half of it)
+ * @param pausePolicy             {@value #PAUSE_AT_QUEUED} (default 3/4 of the batcher's max queued) and
+ *                                {@value #RESUME_BELOW_QUEUED} (default 1/4): the backpressure controller pauses
+ *                                Kafka Streams at the first queue depth and resumes below the second
  * @param pendingStoreName        {@value #PENDING_STORE} (default {@code pending-translations}): the changelogged
  *                                store of inputs not yet answered; renaming it loses what is pending
  */
 public record TopologyConfig(String inputTopic, String translationsTopic, String alignmentsTopic,
                              String deadLetterTopic, Optional<String> defaultTargetLanguage, int maxTextChars,
                              BatchPolicy batchPolicy, Duration punctuationInterval, Duration offerTimeout,
-                             String pendingStoreName) {
+                             Duration offerMaxBlock, PausePolicy pausePolicy, String pendingStoreName) {
 
     public static final String PREFIX = "streamlate.";
     public static final String INPUT_TOPIC = "streamlate.topic.input";
@@ -58,6 +66,9 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
     public static final String BATCH_WORKERS = "streamlate.batch.workers";
     public static final String PUNCTUATION_INTERVAL_MS = "streamlate.punctuation.interval.ms";
     public static final String OFFER_TIMEOUT_MS = "streamlate.offer.timeout.ms";
+    public static final String OFFER_MAX_BLOCK_MS = "streamlate.offer.max.block.ms";
+    public static final String PAUSE_AT_QUEUED = "streamlate.backpressure.pause.queued";
+    public static final String RESUME_BELOW_QUEUED = "streamlate.backpressure.resume.queued";
     public static final String PENDING_STORE = "streamlate.store.pending";
 
     /** Keys with the {@code streamlate.} prefix that belong to other parts (the Avro serdes). */
@@ -65,7 +76,7 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
     private static final Set<String> KEYS = Set.of(INPUT_TOPIC, TRANSLATIONS_TOPIC, ALIGNMENTS_TOPIC,
             DEAD_LETTER_TOPIC, DEFAULT_TARGET_LANGUAGE, MAX_TEXT_CHARS, BATCH_MAX_SENTENCES, BATCH_MAX_TOKENS,
             BATCH_MAX_DELAY_MS, BATCH_MAX_QUEUED, BATCH_WORKERS, PUNCTUATION_INTERVAL_MS, OFFER_TIMEOUT_MS,
-            PENDING_STORE);
+            OFFER_MAX_BLOCK_MS, PAUSE_AT_QUEUED, RESUME_BELOW_QUEUED, PENDING_STORE);
     private static final int MAX_MILLIS = 60_000;
 
     /** Every value checked, as {@link #from} does; messages name the field. */
@@ -74,6 +85,8 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
         Objects.requireNonNull(batchPolicy, "batchPolicy");
         Objects.requireNonNull(punctuationInterval, "punctuationInterval");
         Objects.requireNonNull(offerTimeout, "offerTimeout");
+        Objects.requireNonNull(offerMaxBlock, "offerMaxBlock");
+        Objects.requireNonNull(pausePolicy, "pausePolicy");
         inputTopic = topicName(INPUT_TOPIC, inputTopic);
         translationsTopic = topicName(TRANSLATIONS_TOPIC, translationsTopic);
         alignmentsTopic = topicName(ALIGNMENTS_TOPIC, alignmentsTopic);
@@ -93,6 +106,10 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
                 punctuationInterval.toMillis(), "between 1 and " + MAX_MILLIS);
         check(!offerTimeout.isNegative() && !offerTimeout.isZero() && offerTimeout.toMillis() <= MAX_MILLIS,
                 OFFER_TIMEOUT_MS, offerTimeout.toMillis(), "between 1 and " + MAX_MILLIS);
+        check(!offerMaxBlock.isNegative() && offerMaxBlock.toMillis() <= MAX_MILLIS, OFFER_MAX_BLOCK_MS,
+                offerMaxBlock.toMillis(), "between 0 and " + MAX_MILLIS);
+        check(pausePolicy.pauseAtQueued() <= batchPolicy.maxQueued(), PAUSE_AT_QUEUED, pausePolicy.pauseAtQueued(),
+                "at most " + BATCH_MAX_QUEUED + " = " + batchPolicy.maxQueued());
         pendingStoreName = Objects.requireNonNull(pendingStoreName, "pendingStoreName").trim();
         check(pendingStoreName.matches("[A-Za-z0-9._-]+"), PENDING_STORE, pendingStoreName,
                 "made of letters, digits, '.', '_' and '-'");
@@ -133,6 +150,14 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
         } catch (IllegalArgumentException e) {
             throw new ConfigException(batchKey(e.getMessage()) + ": " + e.getMessage());
         }
+        PausePolicy pauseDefaults = PausePolicy.forQueue(policy.maxQueued());
+        PausePolicy pause;
+        try {
+            pause = new PausePolicy(integer(get, PAUSE_AT_QUEUED, pauseDefaults.pauseAtQueued()),
+                    integer(get, RESUME_BELOW_QUEUED, pauseDefaults.resumeBelowQueued()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(RESUME_BELOW_QUEUED + " and " + PAUSE_AT_QUEUED + ": " + e.getMessage());
+        }
         return new TopologyConfig(
                 get.apply(INPUT_TOPIC).orElse("sentences"),
                 get.apply(TRANSLATIONS_TOPIC).orElse("translations"),
@@ -143,13 +168,23 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
                 policy,
                 Duration.ofMillis(integer(get, PUNCTUATION_INTERVAL_MS, 10)),
                 Duration.ofMillis(integer(get, OFFER_TIMEOUT_MS, 200)),
+                Duration.ofMillis(integer(get, OFFER_MAX_BLOCK_MS, 5000)),
+                pause,
                 get.apply(PENDING_STORE).orElse("pending-translations"));
     }
 
-    /** The same configuration with another batch policy. */
+    /** The same configuration with another batch policy, and the default pause policy for its queue. */
     public TopologyConfig withBatchPolicy(BatchPolicy value) {
         return new TopologyConfig(inputTopic, translationsTopic, alignmentsTopic, deadLetterTopic,
-                defaultTargetLanguage, maxTextChars, value, punctuationInterval, offerTimeout, pendingStoreName);
+                defaultTargetLanguage, maxTextChars, value, punctuationInterval, offerTimeout, offerMaxBlock,
+                PausePolicy.forQueue(value.maxQueued()), pendingStoreName);
+    }
+
+    /** The same configuration with another bound on process()'s wait. */
+    public TopologyConfig withOfferMaxBlock(Duration value) {
+        return new TopologyConfig(inputTopic, translationsTopic, alignmentsTopic, deadLetterTopic,
+                defaultTargetLanguage, maxTextChars, batchPolicy, punctuationInterval, offerTimeout, value,
+                pausePolicy, pendingStoreName);
     }
 
     private static String batchKey(String message) {

@@ -6,9 +6,11 @@ import io.streamlate.schemas.avro.SentenceEvent;
 import java.util.Objects;
 
 /**
- * A valid input waiting for its translation, as kept in the pending store (keyed by {@code offset}): the decoded
- * event with its resolved target language, and the original record (bytes and coordinates) so that a later failure
- * can still be dead-lettered with what was read.
+ * An input waiting for its translation, as kept in the pending store (keyed by {@code offset}): the original record
+ * (bytes and coordinates) so that a later failure can still be dead-lettered with what was read, and, once decoded
+ * and valid, the event with its resolved target language. An input whose value could not be decoded because the
+ * schema registry was unreachable is kept undecoded ({@code event} and {@code targetLanguage} null) and decoded
+ * again later.
  *
  * @param key            the input key bytes, as read (may be null); every output keeps it
  * @param value          the input value bytes, as read
@@ -17,8 +19,9 @@ import java.util.Objects;
  * @param offset         input offset; unique within a task, the pending store's key
  * @param timestamp      the input record's timestamp, also the outputs'
  * @param receivedAtMs   wall-clock time process() first saw the record (Timings.total_ms starts here)
- * @param event          the decoded event
- * @param targetLanguage the event's target language, or the configured default when it had none
+ * @param event          the decoded event, or null while undecoded
+ * @param targetLanguage the event's target language, or the configured default when it had none; null while
+ *                       undecoded
  */
 public record PendingInput(byte[] key, byte[] value, String topic, int partition, long offset, long timestamp,
                            long receivedAtMs, SentenceEvent event, String targetLanguage) {
@@ -26,11 +29,31 @@ public record PendingInput(byte[] key, byte[] value, String topic, int partition
     public PendingInput {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(topic, "topic");
-        Objects.requireNonNull(event, "event");
-        Objects.requireNonNull(targetLanguage, "targetLanguage");
+        if ((event == null) != (targetLanguage == null)) {
+            throw new IllegalArgumentException("event and targetLanguage are both set (decoded) or both null");
+        }
+    }
+
+    /** The same record, not decoded yet. */
+    public static PendingInput undecoded(byte[] key, byte[] value, String topic, int partition, long offset,
+                                         long timestamp, long receivedAtMs) {
+        return new PendingInput(key, value, topic, partition, offset, timestamp, receivedAtMs, null, null);
+    }
+
+    public boolean decoded() {
+        return event != null;
+    }
+
+    /** This record with its decoded event. */
+    public PendingInput withEvent(SentenceEvent decodedEvent, String target) {
+        return new PendingInput(key, value, topic, partition, offset, timestamp, receivedAtMs,
+                Objects.requireNonNull(decodedEvent, "decodedEvent"), Objects.requireNonNull(target, "target"));
     }
 
     public LanguagePair pair() {
+        if (!decoded()) {
+            throw new IllegalStateException("offset " + offset + " is not decoded yet");
+        }
         return new LanguagePair(event.getSourceLanguage(), targetLanguage);
     }
 }

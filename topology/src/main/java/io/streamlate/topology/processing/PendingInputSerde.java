@@ -16,13 +16,16 @@ import java.nio.ByteBuffer;
 
 /**
  * The pending store's value format: a version byte, the record coordinates, the key and value bytes as read, and
- * the event in Avro single-object encoding (schema fingerprint + binary). No registry is involved: the store is the
+ * the event in Avro single-object encoding (schema fingerprint + binary). Version 2 adds a flag byte before the
+ * event: 0 = undecoded (nothing follows), 1 = decoded (target language and event follow); version 1 entries (always
+ * decoded: target language before the key) are still read. No registry is involved: the store is the
  * service's private state. A change of the SentenceEvent schema changes the fingerprint, so a deployment that
  * changes it must drain the pending stores first (or bump {@link #VERSION} with a migration).
  */
 public final class PendingInputSerde {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    private static final int VERSION_1 = 1;
 
     private PendingInputSerde() {
     }
@@ -48,13 +51,16 @@ public final class PendingInputSerde {
             out.writeLong(input.offset());
             out.writeLong(input.timestamp());
             out.writeLong(input.receivedAtMs());
-            out.writeUTF(input.targetLanguage());
             writeBytes(out, input.key());
             writeBytes(out, input.value());
-            ByteBuffer event = SentenceEvent.getEncoder().encode(input.event());
-            byte[] encoded = new byte[event.remaining()];
-            event.get(encoded);
-            writeBytes(out, encoded);
+            out.writeBoolean(input.decoded());
+            if (input.decoded()) {
+                out.writeUTF(input.targetLanguage());
+                ByteBuffer event = SentenceEvent.getEncoder().encode(input.event());
+                byte[] encoded = new byte[event.remaining()];
+                event.get(encoded);
+                writeBytes(out, encoded);
+            }
         } catch (IOException e) {
             throw new SerializationException("cannot write pending input at offset " + input.offset(), e);
         }
@@ -64,20 +70,27 @@ public final class PendingInputSerde {
     static PendingInput read(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_1) {
                 throw new SerializationException("pending input format " + version + " is not supported; this"
-                        + " code reads " + VERSION);
+                        + " code reads " + VERSION_1 + " and " + VERSION);
             }
             String topic = in.readUTF();
             int partition = in.readInt();
             long offset = in.readLong();
             long timestamp = in.readLong();
             long receivedAt = in.readLong();
-            String target = in.readUTF();
+            String target = version == VERSION_1 ? in.readUTF() : null;
             byte[] key = readBytes(in);
             byte[] value = readBytes(in);
-            SentenceEvent event = SentenceEvent.getDecoder().decode(readBytes(in));
-            return new PendingInput(key, value, topic, partition, offset, timestamp, receivedAt, event, target);
+            PendingInput undecoded = PendingInput.undecoded(key, value, topic, partition, offset, timestamp,
+                    receivedAt);
+            if (version == VERSION && !in.readBoolean()) {
+                return undecoded;
+            }
+            if (version == VERSION) {
+                target = in.readUTF();
+            }
+            return undecoded.withEvent(SentenceEvent.getDecoder().decode(readBytes(in)), target);
         } catch (IOException e) {
             throw new SerializationException("cannot read a pending input of " + bytes.length + " bytes", e);
         }

@@ -2,8 +2,10 @@ package io.streamlate.topology.processing;
 
 import io.streamlate.model.LanguagePair;
 import io.streamlate.schemas.InvalidPayloadException;
+import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.schemas.avro.ErrorClass;
 import io.streamlate.schemas.avro.SentenceEvent;
+import io.streamlate.schemas.registry.SchemaRegistryException;
 import io.streamlate.topology.batching.BatchItem;
 import io.streamlate.topology.batching.Completion;
 import io.streamlate.topology.config.TopologyConfig;
@@ -20,12 +22,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongSupplier;
 
 /**
  * Translates one task's sentence events through the shared micro-batcher and forwards the results in input order.
@@ -33,37 +39,55 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <ul>
  *   <li>{@link #process}: decodes the value (undecodable → DESERIALIZATION dead letter with the bytes as read) and
  *   validates it (EMPTY_TEXT, TEXT_TOO_LONG, UNSUPPORTED_LANGUAGE_PAIR); a valid input is put into the pending
- *   store under its offset, appended to the task's FIFO and offered to the batcher, retrying the bounded offer and
- *   forwarding completed head items between tries (never dropping).</li>
+ *   store under its offset and appended to the task's FIFO and to its waiting line, which is then offered to the
+ *   batcher in order. process() waits for room at most {@link TopologyConfig#offerMaxBlock()} in all (forwarding
+ *   completed head items between bounded tries), so it always returns well within {@code max.poll.interval.ms};
+ *   what is still waiting then is offered again by the punctuator. The instance's backpressure controller pauses
+ *   Kafka Streams long before waiting lines grow.</li>
+ *   <li>A value that cannot be decoded because the schema registry failed (not the payload's fault) is kept pending
+ *   undecoded in the waiting line; it is decoded again at most once per {@link #REGISTRY_RETRY} and the inputs
+ *   behind it wait, so nothing is lost or reordered while the registry is down. The listener hears of each failure
+ *   (the backpressure controller pauses consumption until the registry answers).</li>
  *   <li>Completions only enter a concurrent queue (worker threads). A wall-clock punctuator drains it on the stream
- *   thread and forwards from the FIFO head while the head is complete: Translation + Alignment, or a dead letter
+ *   thread and forwards from the FIFO head while the head is resolved: Translation + Alignment, or a dead letter
  *   for a failed sentence, each followed by deleting its pending entry. ABANDONED completions (batcher shutdown)
  *   are not forwarded: the input stays pending.</li>
- *   <li>{@link #init}: re-submits every pending entry in offset order (restored after a crash or rebalance).
- *   Each init gets a fresh completion queue, so completions of a previous life of the processor are dropped.</li>
+ *   <li>{@link #init}: puts every pending entry back in the FIFO and the waiting line, in offset order (restored
+ *   after a crash or rebalance); the punctuator submits them. Each init gets a fresh completion queue, so
+ *   completions of a previous life of the processor are dropped.</li>
  * </ul>
  *
  * Outputs keep the input key and timestamp. Tests: {@code TranslationProcessorTest} (ordering, restore,
- * abandonment, failures, duplicates) and {@code TranslationTopologyTest} (real registry, batcher and model). Not
- * supported: pausing consumption (a slow engine blocks process() in its offer loop), per-key instead of per-task
- * ordering.
+ * abandonment, failures, duplicates, bounded blocking, registry outages) and {@code TranslationTopologyTest} (real
+ * registry, batcher and model). Not supported: per-key instead of per-task ordering.
  */
 public final class TranslationProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TranslationProcessor.class);
+    /** How long an undecoded input waits after a registry failure before it is decoded again. */
+    static final Duration REGISTRY_RETRY = Duration.ofSeconds(1);
 
     /** Names of the children the processor forwards to. */
     public record Sinks(String translations, String alignments, String deadLetters) {
     }
 
-    /** A FIFO entry: a pending input and, once it arrived, its completion. */
+    /** A FIFO entry: a pending input and, once resolved, its completion or (found invalid late) its dead letter. */
     private static final class Slot {
-        final PendingInput input;
+        PendingInput input;
         Completion<Long> completion;
+        DeadLetter rejection;
 
         Slot(PendingInput input) {
             this.input = input;
         }
+
+        boolean resolved() {
+            return completion != null || rejection != null;
+        }
+    }
+
+    /** Why a decoded event cannot be translated. */
+    private record Rejection(ErrorClass errorClass, String reason) {
     }
 
     private final TopologyConfig config;
@@ -71,20 +95,36 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     private final Deserializer<SentenceEvent> values;
     private final TranslationRecords records;
     private final Sinks sinks;
+    private final ProcessingListener listener;
+    private final LongSupplier nanoTime;
 
     private ProcessorContext<byte[], SpecificRecord> context;
     private KeyValueStore<Long, PendingInput> pending;
     /** The task's inputs in offset order, from the pending store's first entry to its last. */
     private final TreeMap<Long, Slot> fifo = new TreeMap<>();
+    /** FIFO entries not yet taken by the batcher, in offset order. */
+    private final Deque<Slot> waiting = new ArrayDeque<>();
     private volatile Queue<Completion<Long>> completions = new ConcurrentLinkedQueue<>();
+    /** After a registry failure, no undecoded input is decoded again before this time (nanoTime). */
+    private boolean registryFailed;
+    private long registryRetryAtNanos;
 
     public TranslationProcessor(TopologyConfig config, BatchSubmitter batcher, Deserializer<SentenceEvent> values,
                                 TranslationRecords records, Sinks sinks) {
+        this(config, batcher, values, records, sinks, ProcessingListener.NONE, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock that bounds process()'s wait (tests shorten it) */
+    public TranslationProcessor(TopologyConfig config, BatchSubmitter batcher, Deserializer<SentenceEvent> values,
+                                TranslationRecords records, Sinks sinks, ProcessingListener listener,
+                                LongSupplier nanoTime) {
         this.config = Objects.requireNonNull(config, "config");
         this.batcher = Objects.requireNonNull(batcher, "batcher");
         this.values = Objects.requireNonNull(values, "values");
         this.records = Objects.requireNonNull(records, "records");
         this.sinks = Objects.requireNonNull(sinks, "sinks");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
     @Override
@@ -92,7 +132,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         this.context = context;
         this.pending = context.getStateStore(config.pendingStoreName());
         this.completions = new ConcurrentLinkedQueue<>();
-        fifo.clear();
+        release();
         List<PendingInput> restored = new ArrayList<>();
         try (KeyValueIterator<Long, PendingInput> all = pending.all()) {
             all.forEachRemaining(entry -> restored.add(entry.value));
@@ -102,10 +142,9 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
                     restored.get(0).offset());
         }
         for (PendingInput input : restored) {
-            fifo.put(input.offset(), new Slot(input));
-            submit(input, false);
+            enqueue(input);
         }
-        context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, now -> forwardCompleted());
+        context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
     }
 
     @Override
@@ -113,75 +152,183 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         RecordMetadata where = context.recordMetadata().orElseThrow(() -> new IllegalStateException(
                 "a record without topic, partition and offset reached the translation processor"));
         long now = context.currentSystemTimeMs();
-        SentenceEvent event;
-        try {
-            event = values.deserialize(where.topic(), record.value());
-            if (event == null) {
-                throw new InvalidPayloadException(InvalidPayloadException.Reason.TRUNCATED, "the value is null");
-            }
-        } catch (InvalidPayloadException e) {
-            deadLetter(record, where, ErrorClass.DESERIALIZATION, e.getMessage(), now);
-            return;
-        }
-        String target = event.getTargetLanguage() != null ? event.getTargetLanguage()
-                : config.defaultTargetLanguage().orElse(null);
-        String text = event.getText();
-        if (text.isBlank()) {
-            deadLetter(record, where, ErrorClass.EMPTY_TEXT, "sentence " + event.getId() + " has no text", now);
-            return;
-        }
-        int length = text.codePointCount(0, text.length());
-        if (length > config.maxTextChars()) {
-            deadLetter(record, where, ErrorClass.TEXT_TOO_LONG, "sentence " + event.getId() + " has " + length
-                    + " characters, over " + TopologyConfig.MAX_TEXT_CHARS + " = " + config.maxTextChars(), now);
-            return;
-        }
-        if (target == null) {
-            deadLetter(record, where, ErrorClass.UNSUPPORTED_LANGUAGE_PAIR, "sentence " + event.getId()
-                    + " has no target_language and no " + TopologyConfig.DEFAULT_TARGET_LANGUAGE + " is set", now);
-            return;
-        }
-        LanguagePair pair = new LanguagePair(event.getSourceLanguage(), target);
-        if (!batcher.supports(pair)) {
-            deadLetter(record, where, ErrorClass.UNSUPPORTED_LANGUAGE_PAIR, "sentence " + event.getId()
-                    + ": no model translates " + pair, now);
-            return;
-        }
         if (fifo.containsKey(where.offset())) {
             // already pending (restored from the changelog and re-read after a crash without exactly-once)
             return;
         }
-        PendingInput input = new PendingInput(record.key(), record.value(), where.topic(), where.partition(),
-                where.offset(), record.timestamp(), now, event, target);
+        PendingInput raw = PendingInput.undecoded(record.key(), record.value(), where.topic(), where.partition(),
+                where.offset(), record.timestamp(), now);
+        SentenceEvent event;
+        try {
+            event = decode(raw);
+        } catch (InvalidPayloadException e) {
+            deadLetter(raw, ErrorClass.DESERIALIZATION, e.getMessage(), now);
+            return;
+        } catch (SchemaRegistryException e) {
+            registryFailed(raw, e);
+            pending.put(raw.offset(), raw);
+            enqueue(raw);
+            offerWaiting(true);
+            return;
+        }
+        Rejection rejection = validate(event);
+        if (rejection != null) {
+            deadLetter(raw, rejection.errorClass(), rejection.reason(), now);
+            return;
+        }
+        PendingInput input = raw.withEvent(event, target(event));
         pending.put(input.offset(), input);
-        fifo.put(input.offset(), new Slot(input));
-        submit(input, true);
+        enqueue(input);
+        offerWaiting(true);
+    }
+
+    private void enqueue(PendingInput input) {
+        Slot slot = new Slot(input);
+        fifo.put(input.offset(), slot);
+        waiting.addLast(slot);
+        listener.pendingChanged(1);
     }
 
     /**
-     * Offers the input until the batcher takes it. With {@code forwardWhileWaiting}, completed head items are
-     * forwarded between tries (not in init(), where forwarding is not allowed).
+     * The wall-clock punctuator: forwards what completed, then offers what waits without blocking, then forwards
+     * again (a waiting input found invalid late resolves at once).
      */
-    private void submit(PendingInput input, boolean forwardWhileWaiting) {
-        Queue<Completion<Long>> sink = completions;
-        BatchItem<Long> item = new BatchItem<>(input.offset(), input.pair(), input.event().getText(), sink::add);
-        try {
-            while (!batcher.offer(item, config.offerTimeout())) {
-                LOG.debug("the batcher is full; offset {} waits", input.offset());
-                if (forwardWhileWaiting) {
-                    forwardCompleted();
-                }
-            }
-        } catch (IllegalStateException e) {
-            // the batcher is closing: the input stays pending and is re-submitted after restart
-            LOG.warn("offset {} not submitted, it stays pending: {}", input.offset(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamsException("interrupted while offering offset " + input.offset() + " to the batcher", e);
+    void punctuate() {
+        forwardCompleted();
+        if (!waiting.isEmpty()) {
+            offerWaiting(false);
+            forwardCompleted();
         }
     }
 
-    /** Drains the completions, then forwards from the FIFO head while the head is complete. Stream thread only. */
+    /**
+     * Offers the waiting line to the batcher in order. With {@code block}, waits for room up to
+     * {@link TopologyConfig#offerMaxBlock()} in all, in tries of at most {@link TopologyConfig#offerTimeout()},
+     * forwarding completed head items between tries; without, makes one try per input and stops at the first
+     * refusal. Never waits for the registry: an undecoded head stops the line until its next retry. What is not
+     * taken stays waiting (it is pending already).
+     */
+    private void offerWaiting(boolean block) {
+        long deadline = nanoTime.getAsLong() + (block ? config.offerMaxBlock().toNanos() : 0);
+        while (!waiting.isEmpty()) {
+            Slot head = waiting.peekFirst();
+            Admission admission;
+            try {
+                admission = admit(head, tryTimeout(deadline));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StreamsException("interrupted while offering offset " + head.input.offset()
+                        + " to the batcher", e);
+            } catch (IllegalStateException e) {
+                // the batcher is closing: the inputs stay pending and are re-submitted after restart
+                LOG.warn("offset {} not submitted, it stays pending: {}", head.input.offset(), e.getMessage());
+                return;
+            }
+            if (admission == Admission.LEFT_LINE) {
+                waiting.pollFirst();
+                continue;
+            }
+            if (admission == Admission.REGISTRY_DOWN || nanoTime.getAsLong() - deadline >= 0) {
+                LOG.debug("{} inputs wait for the {} from offset {}", waiting.size(),
+                        admission == Admission.REGISTRY_DOWN ? "schema registry" : "batcher", head.input.offset());
+                return;
+            }
+            forwardCompleted();
+        }
+    }
+
+    private Duration tryTimeout(long deadlineNanos) {
+        long left = deadlineNanos - nanoTime.getAsLong();
+        return left <= 0 ? Duration.ZERO : Duration.ofNanos(Math.min(left, config.offerTimeout().toNanos()));
+    }
+
+    /** What became of one attempt to move the head of the waiting line into the batcher. */
+    private enum Admission {
+        /** taken by the batcher, or found invalid (its dead letter is forwarded in turn) */
+        LEFT_LINE,
+        /** the batcher had no room within the try's timeout */
+        NO_ROOM,
+        /** the input is still undecoded: the registry failed now or less than {@link #REGISTRY_RETRY} ago */
+        REGISTRY_DOWN
+    }
+
+    /** Decodes the slot's input if it is not yet (at most once per {@link #REGISTRY_RETRY}), then offers it. */
+    private Admission admit(Slot slot, Duration timeout) throws InterruptedException {
+        if (!slot.input.decoded()) {
+            if (registryFailed && nanoTime.getAsLong() - registryRetryAtNanos < 0) {
+                return Admission.REGISTRY_DOWN;
+            }
+            PendingInput raw = slot.input;
+            SentenceEvent event;
+            try {
+                event = decode(raw);
+            } catch (InvalidPayloadException e) {
+                slot.rejection = deadLetterOf(raw, ErrorClass.DESERIALIZATION, e.getMessage());
+                return Admission.LEFT_LINE;
+            } catch (SchemaRegistryException e) {
+                registryFailed(raw, e);
+                return Admission.REGISTRY_DOWN;
+            }
+            Rejection rejection = validate(event);
+            if (rejection != null) {
+                slot.rejection = deadLetterOf(raw, rejection.errorClass(), rejection.reason());
+                return Admission.LEFT_LINE;
+            }
+            slot.input = raw.withEvent(event, target(event));
+            pending.put(raw.offset(), slot.input);
+            LOG.info("offset {} decoded after a registry failure", raw.offset());
+        }
+        Queue<Completion<Long>> sink = completions;
+        PendingInput input = slot.input;
+        return batcher.offer(new BatchItem<>(input.offset(), input.pair(), input.event().getText(), sink::add),
+                timeout) ? Admission.LEFT_LINE : Admission.NO_ROOM;
+    }
+
+    private SentenceEvent decode(PendingInput raw) {
+        SentenceEvent event = values.deserialize(raw.topic(), raw.value());
+        if (event == null) {
+            throw new InvalidPayloadException(InvalidPayloadException.Reason.TRUNCATED, "the value is null");
+        }
+        return event;
+    }
+
+    private void registryFailed(PendingInput raw, SchemaRegistryException error) {
+        registryFailed = true;
+        registryRetryAtNanos = nanoTime.getAsLong() + REGISTRY_RETRY.toNanos();
+        LOG.warn("offset {} waits undecoded: the schema registry failed: {}", raw.offset(), error.getMessage());
+        listener.registryFailed(error);
+    }
+
+    private String target(SentenceEvent event) {
+        return event.getTargetLanguage() != null ? event.getTargetLanguage()
+                : config.defaultTargetLanguage().orElse(null);
+    }
+
+    /** Null when the event can be translated. */
+    private Rejection validate(SentenceEvent event) {
+        String text = event.getText();
+        if (text.isBlank()) {
+            return new Rejection(ErrorClass.EMPTY_TEXT, "sentence " + event.getId() + " has no text");
+        }
+        int length = text.codePointCount(0, text.length());
+        if (length > config.maxTextChars()) {
+            return new Rejection(ErrorClass.TEXT_TOO_LONG, "sentence " + event.getId() + " has " + length
+                    + " characters, over " + TopologyConfig.MAX_TEXT_CHARS + " = " + config.maxTextChars());
+        }
+        String target = target(event);
+        if (target == null) {
+            return new Rejection(ErrorClass.UNSUPPORTED_LANGUAGE_PAIR, "sentence " + event.getId()
+                    + " has no target_language and no " + TopologyConfig.DEFAULT_TARGET_LANGUAGE + " is set");
+        }
+        LanguagePair pair = new LanguagePair(event.getSourceLanguage(), target);
+        if (!batcher.supports(pair)) {
+            return new Rejection(ErrorClass.UNSUPPORTED_LANGUAGE_PAIR, "sentence " + event.getId()
+                    + ": no model translates " + pair);
+        }
+        return null;
+    }
+
+    /** Drains the completions, then forwards from the FIFO head while the head is resolved. Stream thread only. */
     void forwardCompleted() {
         Queue<Completion<Long>> queue = completions;
         for (Completion<Long> completion = queue.poll(); completion != null; completion = queue.poll()) {
@@ -196,39 +343,61 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
             slot.completion = completion;
         }
         long now = context.currentSystemTimeMs();
-        while (!fifo.isEmpty() && fifo.firstEntry().getValue().completion != null) {
+        while (!fifo.isEmpty() && fifo.firstEntry().getValue().resolved()) {
             Slot head = fifo.pollFirstEntry().getValue();
-            forward(head.input, head.completion, now);
+            if (head.rejection != null) {
+                forwardDeadLetter(head.input.key(), head.rejection, head.input.timestamp(), now);
+            } else {
+                forward(head.input, head.completion, now);
+            }
             pending.delete(head.input.offset());
+            listener.pendingChanged(-1);
         }
     }
 
     private void forward(PendingInput input, Completion<Long> completion, long now) {
         if (completion.isTranslated()) {
+            long endToEnd = now - input.receivedAtMs();
             context.forward(new Record<>(input.key(), records.translation(input, completion.result(),
-                    completion.timings(), now - input.receivedAtMs()), input.timestamp()), sinks.translations());
+                    completion.timings(), endToEnd), input.timestamp()), sinks.translations());
             context.forward(new Record<>(input.key(), records.alignment(input, completion.result()),
                     input.timestamp()), sinks.alignments());
+            listener.translated(completion.result().targetPieces().size(), endToEnd);
         } else {
-            LOG.info("offset {} failed: {}", input.offset(), completion.error().getMessage());
-            context.forward(new Record<>(input.key(), DeadLetters.of(input, completion.error(), now),
-                    input.timestamp()), sinks.deadLetters());
+            LOG.info("offset {} (id {}) failed: {}", input.offset(), input.event().getId(),
+                    completion.error().getMessage());
+            forwardDeadLetter(input.key(), DeadLetters.of(input, completion.error(), now), input.timestamp(), now);
         }
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata where, ErrorClass errorClass,
-                            String reason, long now) {
-        LOG.info("dead-lettering {}-{}@{}: {} {}", where.topic(), where.partition(), where.offset(), errorClass,
-                reason);
-        context.forward(new Record<>(record.key(), DeadLetters.of(record.key(), record.value(), where.topic(),
-                where.partition(), where.offset(), record.timestamp(), errorClass, reason, now),
-                record.timestamp()), sinks.deadLetters());
+    private void deadLetter(PendingInput raw, ErrorClass errorClass, String reason, long now) {
+        forwardDeadLetter(raw.key(), deadLetterOf(raw, errorClass, reason), raw.timestamp(), now);
+    }
+
+    private DeadLetter deadLetterOf(PendingInput raw, ErrorClass errorClass, String reason) {
+        return DeadLetters.of(raw.key(), raw.value(), raw.topic(), raw.partition(), raw.offset(), raw.timestamp(),
+                errorClass, reason, context.currentSystemTimeMs());
+    }
+
+    private void forwardDeadLetter(byte[] key, DeadLetter letter, long timestamp, long now) {
+        LOG.info("dead-lettering {}-{}@{}: {} {}", letter.getTopic(), letter.getPartition(), letter.getOffset(),
+                letter.getErrorClass(), letter.getReason());
+        context.forward(new Record<>(key, letter, timestamp), sinks.deadLetters());
+        listener.deadLettered(letter.getErrorClass());
     }
 
     @Override
     public void close() {
         // late completions go into a queue nobody drains; the library closes the store, entries stay pending
         completions = new ConcurrentLinkedQueue<>();
+        release();
+    }
+
+    private void release() {
+        if (!fifo.isEmpty()) {
+            listener.pendingChanged(-fifo.size());
+        }
         fifo.clear();
+        waiting.clear();
     }
 }

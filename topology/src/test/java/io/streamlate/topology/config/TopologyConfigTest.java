@@ -1,5 +1,6 @@
 package io.streamlate.topology.config;
 
+import io.streamlate.topology.backpressure.PausePolicy;
 import io.streamlate.topology.batching.BatchPolicy;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +36,8 @@ class TopologyConfigTest {
         assertThat(config.batchPolicy()).isEqualTo(BatchPolicy.DEFAULT);
         assertThat(config.punctuationInterval()).isEqualTo(Duration.ofMillis(10));
         assertThat(config.offerTimeout()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.offerMaxBlock()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.pausePolicy()).isEqualTo(new PausePolicy(192, 64));
         assertThat(config.pendingStoreName()).isEqualTo("pending-translations");
     }
 
@@ -47,11 +50,13 @@ class TopologyConfigTest {
                 TopologyConfig.BATCH_MAX_SENTENCES, "100", TopologyConfig.BATCH_MAX_TOKENS, "2048",
                 TopologyConfig.BATCH_MAX_DELAY_MS, "0", TopologyConfig.BATCH_WORKERS, "2",
                 TopologyConfig.PUNCTUATION_INTERVAL_MS, "5", TopologyConfig.OFFER_TIMEOUT_MS, "50",
+                TopologyConfig.OFFER_MAX_BLOCK_MS, "0", TopologyConfig.PAUSE_AT_QUEUED, "400",
+                TopologyConfig.RESUME_BELOW_QUEUED, "100",
                 TopologyConfig.PENDING_STORE, "pending", "application.id", "not ours",
                 "streamlate.serde.max.payload.bytes", "1000"));
         assertThat(config).isEqualTo(new TopologyConfig("in", "out", "align", "dlq", Optional.of("fr"), 300,
                 new BatchPolicy(100, 2048, Duration.ZERO, 400, 2), Duration.ofMillis(5), Duration.ofMillis(50),
-                "pending"));
+                Duration.ZERO, new PausePolicy(400, 100), "pending"));
     }
 
     @ParameterizedTest
@@ -68,6 +73,10 @@ class TopologyConfigTest {
             "streamlate.batch.workers         | 65",
             "streamlate.punctuation.interval.ms | 0",
             "streamlate.offer.timeout.ms      | 600000",
+            "streamlate.offer.max.block.ms    | -1",
+            "streamlate.backpressure.pause.queued | 257",
+            "streamlate.backpressure.resume.queued | 192",
+            "streamlate.backpressure.resume.queued | 0",
             "streamlate.store.pending         | a/b",
             "streamlate.typo                  | 1",
     })

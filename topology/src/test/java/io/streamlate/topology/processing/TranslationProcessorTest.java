@@ -10,6 +10,8 @@ import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.schemas.avro.ErrorClass;
 import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.schemas.avro.Translation;
+import io.streamlate.schemas.registry.SchemaRegistryException;
+import io.streamlate.schemas.serde.AvroDeserializer;
 import io.streamlate.topology.TranslationTopology;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.avro.specific.SpecificRecord;
@@ -25,12 +27,16 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -166,6 +172,8 @@ class TranslationProcessorTest {
                     offset, 9, 500, event("s" + offset, "text " + offset, "fr"), "fr"));
         }
         processor.init(context);
+        assertThat(batcher.offeredOffsets()).as("init() does not block on the batcher").isEmpty();
+        punctuate();
         assertThat(batcher.offeredOffsets()).containsExactly(7L, 42L, 300L);
 
         // a restored input read again (at-least-once) is not pending twice
@@ -198,6 +206,8 @@ class TranslationProcessorTest {
                 new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
         batcher.offered.clear();
         restarted.init(context);
+        context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1).getPunctuator()
+                .punctuate(context.currentSystemTimeMs());
         assertThat(batcher.offeredOffsets()).containsExactly(0L, 1L);
     }
 
@@ -283,6 +293,116 @@ class TranslationProcessorTest {
     }
 
     @Test
+    void processWaitsAtMostTheBoundThenThePunctuatorOffersWhatWaits() {
+        long[] nanos = {0};
+        TopologyConfig bounded = CONFIG.withOfferMaxBlock(Duration.ofMillis(50));
+        processor = new TranslationProcessor(bounded, batcher, VALUES,
+                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS,
+                ProcessingListener.NONE, () -> nanos[0]);
+        processor.init(context);
+        int[] refusals = {0};
+        batcher.onRefusal = () -> {
+            refusals[0]++;
+            nanos[0] += Duration.ofMillis(10).toNanos();
+        };
+        for (int i = 0; i < 1000; i++) {
+            batcher.answers.add(false);
+        }
+        process(0, "a", event("s0", "zero", "fr"));
+        assertThat(refusals[0]).as("tries within the 50 ms bound, 10 ms each").isEqualTo(6);
+        process(1, "a", event("s1", "one", "fr"));
+        assertThat(batcher.offered).isEmpty();
+        assertThat(pendingOffsets()).containsExactly(0L, 1L);
+
+        batcher.answers.clear();
+        punctuate();
+        assertThat(batcher.offeredOffsets()).containsExactly(0L, 1L);
+        batcher.translate(0);
+        batcher.translate(1);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("translations-sink:s0", "alignments-sink:s0",
+                "translations-sink:s1", "alignments-sink:s1");
+        assertThat(pendingOffsets()).isEmpty();
+    }
+
+    @Test
+    void inputsWaitUndecodedInOrderWhileTheRegistryFails() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        AvroDeserializer<SentenceEvent> unreachable = AvroDeserializer.specific(SentenceEvent.class);
+        unreachable.configure(Map.of("schema.registry.url", "http://127.0.0.1:" + closedPort, "max.retries", "0"),
+                false);
+        byte[] framed = {0, 0, 0, 0, 42, 1, 2, 3};
+        byte[] framedEmpty = {0, 0, 0, 0, 42, 4, 5, 6};
+        Map<Integer, SentenceEvent> registered = Map.of(3, event("s1", "one", "fr"), 6, event("s3", " ", "fr"));
+        AtomicReference<Deserializer<SentenceEvent>> framedValues = new AtomicReference<>(unreachable);
+        Deserializer<SentenceEvent> values = (topic, bytes) -> bytes != null && bytes.length == framed.length
+                && bytes[0] == 0 ? framedValues.get().deserialize(topic, bytes) : VALUES.deserialize(topic, bytes);
+        List<String> heard = new ArrayList<>();
+        int[] pendingCount = {0};
+        ProcessingListener listener = new ProcessingListener() {
+            @Override
+            public void registryFailed(SchemaRegistryException error) {
+                heard.add("registry failed");
+            }
+
+            @Override
+            public void deadLettered(ErrorClass errorClass) {
+                heard.add("dead letter " + errorClass);
+            }
+
+            @Override
+            public void pendingChanged(int delta) {
+                pendingCount[0] += delta;
+            }
+        };
+        long[] nanos = {0};
+        processor = new TranslationProcessor(CONFIG, batcher, values,
+                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS,
+                listener, () -> nanos[0]);
+        processor.init(context);
+
+        process(0, "a", event("s0", "zero", "fr"));
+        process(1, "a", framed);
+        process(2, "a", event("s2", "two", "fr"));
+        process(3, "a", framedEmpty);
+        assertThat(heard).as("one attempt per new input, no retry within a second")
+                .containsExactly("registry failed", "registry failed");
+        assertThat(batcher.offeredOffsets()).as("inputs behind an undecoded one wait").containsExactly(0L);
+        assertThat(pendingOffsets()).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(store.get(1L).decoded()).isFalse();
+        assertThat(pendingCount[0]).isEqualTo(4);
+        batcher.translate(0);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("translations-sink:s0", "alignments-sink:s0");
+        assertThat(heard).hasSize(2);
+        nanos[0] += TranslationProcessor.REGISTRY_RETRY.toNanos();
+        punctuate();
+        assertThat(heard).as("retried at the first punctuation a second later").hasSize(3);
+        assertThat(batcher.offeredOffsets()).containsExactly(0L);
+
+        nanos[0] += TranslationProcessor.REGISTRY_RETRY.toNanos();
+        framedValues.set((topic, bytes) -> registered.get((int) bytes[bytes.length - 1]));
+        punctuate();
+        assertThat(batcher.offeredOffsets()).containsExactly(0L, 1L, 2L);
+        assertThat(store.get(1L).event().getId()).isEqualTo("s1");
+        batcher.translate(2);
+        batcher.translate(1);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("translations-sink:s0", "alignments-sink:s0",
+                "translations-sink:s1", "alignments-sink:s1", "translations-sink:s2", "alignments-sink:s2",
+                "dead-letters-sink:3");
+        DeadLetter late = (DeadLetter) context.forwarded().get(6).record().value();
+        assertThat(late.getErrorClass()).isEqualTo(ErrorClass.EMPTY_TEXT);
+        assertThat(late.getOriginalValue().array()).isEqualTo(framedEmpty);
+        assertThat(heard).endsWith("dead letter EMPTY_TEXT");
+        assertThat(pendingOffsets()).isEmpty();
+        assertThat(pendingCount[0]).isZero();
+    }
+
+    @Test
     void pendingInputsRoundTripThroughTheStoreFormat() {
         SentenceEvent event = event("s1", "hello", null);
         PendingInput input = new PendingInput(null, new byte[]{9}, TOPIC, 3, 77, 12, 34, event, "fr");
@@ -290,5 +410,11 @@ class TranslationProcessorTest {
         assertThat(read.key()).isNull();
         assertThat(read.value()).containsExactly(9);
         assertThat(read).usingRecursiveComparison().isEqualTo(input);
+
+        PendingInput undecoded = PendingInput.undecoded(new byte[]{1}, new byte[]{0, 0, 0, 0, 5}, TOPIC, 2, 78, 13,
+                35);
+        PendingInput readUndecoded = PendingInputSerde.read(PendingInputSerde.write(undecoded));
+        assertThat(readUndecoded.decoded()).isFalse();
+        assertThat(readUndecoded).usingRecursiveComparison().isEqualTo(undecoded);
     }
 }
