@@ -21,6 +21,17 @@ import java.util.concurrent.TimeUnit;
  * needs Java 21+, found under {@code /usr/lib/jvm} while this JVM may be older. {@link #start()} returns once the
  * registry's readiness check passes; {@link #close()} stops the process and removes its working directory, and a
  * shutdown hook stops it too should the JVM exit without closing.
+ *
+ * <p>A JVM that dies without running its hooks (SIGKILL, the kernel's OOM killer, a killed test fork) must not leave
+ * the registry running: the child watches its standard input, a pipe only this JVM writes to, and exits at end of
+ * file ({@link ParentWatchdog}, loaded as a Java agent). Of the ways to learn of a parent's death, this one works on
+ * Linux and macOS for every way the parent can die, without a process in between: Linux's parent-death signal
+ * ({@code prctl(PR_SET_PDEATHSIG)}, {@code setpriv --pdeathsig}) fires when the <em>thread</em> that started the
+ * child ends, which in a JVM can be any short-lived thread, and exists on Linux only; a shell wrapper watching the
+ * pipe would have to forward signals to the JVM it starts and would orphan it when itself killed by
+ * {@link Process#destroyForcibly()}; a watchdog main class ahead of Quarkus' would have to replace
+ * {@code java -jar quarkus-run.jar} by a classpath and re-create the JVM options its manifest adds. As an agent the
+ * watchdog leaves Quarkus' own start untouched, and {@link #close()} still signals the registry's JVM itself.
  */
 public final class ApicurioRegistry implements AutoCloseable {
 
@@ -64,6 +75,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                 "-Dquarkus.management.port=" + managementPort,
                 "-Dapicurio.storage.snapshot.location=" + workDirectory,
                 "-Dapicurio.import.work-dir=" + workDirectory,
+                "-javaagent:" + ParentWatchdogJar.writeInto(workDirectory),
                 "-jar", distribution.launcher().toString());
         log.info("Starting Apicurio Registry {} on {}:{} with {}", ApicurioDistribution.version(), LoopbackPorts.HOST,
                 port, java);
@@ -71,6 +83,8 @@ public final class ApicurioRegistry implements AutoCloseable {
         try {
             process = new ProcessBuilder(command)
                     .directory(workDirectory.toFile())
+                    // the watchdog's lifeline: never written to nor closed, it ends when this JVM does
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectErrorStream(true)
                     .redirectOutput(workDirectory.resolve(LOG_FILE).toFile())
                     .start();
@@ -87,8 +101,8 @@ public final class ApicurioRegistry implements AutoCloseable {
             registry.close();
             throw new IllegalStateException(e.getMessage() + "; its log ends with:\n" + logTail, e);
         }
-        log.info("Apicurio Registry ready at {} in {} ms", registry.url,
-                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        log.info("Apicurio Registry ready at {} in {} ms (pid {})", registry.url,
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), process.pid());
         return registry;
     }
 
@@ -100,6 +114,11 @@ public final class ApicurioRegistry implements AutoCloseable {
     /** The base URL of its Confluent-compatible API, what Confluent clients take as {@code schema.registry.url}. */
     public URI ccompatUrl() {
         return URI.create(url + "/apis/ccompat/v7");
+    }
+
+    /** The registry process' id, to follow it with {@link ProcessHandle#of(long)}. */
+    long pid() {
+        return process.pid();
     }
 
     /** Stops the process (forcibly after 20 s) and deletes its working directory and log. */
