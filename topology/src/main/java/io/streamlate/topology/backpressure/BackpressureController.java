@@ -83,11 +83,16 @@ public final class BackpressureController implements AutoCloseable {
 
     /** One decision: pause, resume or nothing. Called by the timer thread; tests call it directly. */
     void check(PauseSwitch target) {
-        if (registryDown && nanoTime.getAsLong() - lastProbeNanos >= registryProbeInterval.toNanos()) {
-            lastProbeNanos = nanoTime.getAsLong();
-            if (registryReachable.getAsBoolean()) {
-                registryDown = false;
-                LOG.info("The schema registry answers again");
+        if (registryDown) {
+            long now = nanoTime.getAsLong();
+            if (reason != Reason.REGISTRY_DOWN) {
+                lastProbeNanos = now; // the failure was just reported: the first probe comes one interval later
+            } else if (now - lastProbeNanos >= registryProbeInterval.toNanos()) {
+                lastProbeNanos = now;
+                if (registryReachable.getAsBoolean()) {
+                    registryDown = false;
+                    LOG.info("The schema registry answers again");
+                }
             }
         }
         int depth = queued.getAsInt();

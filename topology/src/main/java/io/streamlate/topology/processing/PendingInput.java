@@ -13,7 +13,7 @@ import java.util.Objects;
  * again later.
  *
  * @param key            the input key bytes, as read (may be null); every output keeps it
- * @param value          the input value bytes, as read
+ * @param value          the input value bytes, as read (null only for a tombstone, which is dead-lettered at once)
  * @param topic          input topic
  * @param partition      input partition
  * @param offset         input offset; unique within a task, the pending store's key
@@ -27,7 +27,6 @@ public record PendingInput(byte[] key, byte[] value, String topic, int partition
                            long receivedAtMs, SentenceEvent event, String targetLanguage) {
 
     public PendingInput {
-        Objects.requireNonNull(value, "value");
         Objects.requireNonNull(topic, "topic");
         if ((event == null) != (targetLanguage == null)) {
             throw new IllegalArgumentException("event and targetLanguage are both set (decoded) or both null");

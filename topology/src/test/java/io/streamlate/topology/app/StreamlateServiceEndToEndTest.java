@@ -6,6 +6,8 @@ import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.schemas.avro.ErrorClass;
 import io.streamlate.schemas.avro.Translation;
 import io.streamlate.topology.Topics;
+import io.streamlate.topology.backpressure.BackpressureController;
+import io.streamlate.topology.backpressure.PausePolicy;
 import io.streamlate.topology.batching.TinyModel;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -166,6 +168,51 @@ class StreamlateServiceEndToEndTest {
                 assertThat(record.value().getTopic()).isEqualTo(topology.inputTopic());
             }
             assertThat(dead).isEqualTo(bad);
+        }
+    }
+
+    /**
+     * A queue far smaller than the backlog: the controller must pause Kafka Streams (consumption waits instead of
+     * buffering) and every input still gets exactly one output, in per-key order.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aBacklogLargerThanTheQueuePausesConsumptionAndLosesNothing(@TempDir Path stateDirectory)
+            throws Exception {
+        String prefix = "bp-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        Properties file = EndToEndFixture.file(prefix, stateDirectory);
+        file.setProperty(TopologyConfig.BATCH_MAX_SENTENCES, "2");
+        file.setProperty(TopologyConfig.BATCH_MAX_QUEUED, "4");
+        file.setProperty(TopologyConfig.BATCH_WORKERS, "1");
+        ServiceConfig config = fixture.config(file, prefix + "app", "exactly_once_v2");
+        assertThat(config.topology().pausePolicy()).isEqualTo(new PausePolicy(3, 1));
+        Topics topics = fixture.createTopics(config, PARTITIONS);
+        int backlog = 150;
+        Map<String, List<String>> sentPerKey = new LinkedHashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+            for (int i = 0; i < backlog; i++) {
+                String key = "doc-" + (i % KEYS);
+                sentPerKey.computeIfAbsent(key, k -> new ArrayList<>()).add("s" + i);
+                send(producer, topics, key, event("s" + i, TEXTS[i % TEXTS.length], "fr"));
+            }
+        }
+        try (StreamlateService service = StreamlateService.start(config, List.of(TinyModel.DIRECTORY),
+                SessionSettings.DEFAULT.withThreads(1, 1), Duration.ofSeconds(30));
+             EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker")) {
+            outputs.awaitAll(sentPerKey.values().stream().flatMap(List::stream).collect(Collectors.toSet()), WAIT,
+                    Duration.ofSeconds(2));
+            System.out.printf("backpressure: %d inputs, paused %d times%n", backlog,
+                    service.backpressure().pauses());
+            assertThat(service.backpressure().pauses()).as("times consumption was paused").isPositive();
+            assertThat(service.backpressure().reason()).isEqualTo(BackpressureController.Reason.NONE);
+            assertThat(outputs.translationIds().values()).hasSize(backlog).containsOnly(1L);
+            assertThat(outputs.alignmentIds().values()).hasSize(backlog).containsOnly(1L);
+            Map<String, List<String>> translatedPerKey = new LinkedHashMap<>();
+            outputs.translations.forEach(record -> translatedPerKey.computeIfAbsent(
+                    new String(record.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                    .add(record.value().getId()));
+            assertThat(translatedPerKey).isEqualTo(sentPerKey);
+            assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
     }
 }

@@ -309,7 +309,7 @@ class TranslationProcessorTest {
             batcher.answers.add(false);
         }
         process(0, "a", event("s0", "zero", "fr"));
-        assertThat(refusals[0]).as("tries within the 50 ms bound, 10 ms each").isEqualTo(6);
+        assertThat(refusals[0]).as("tries at 0, 10, 20, 30 and 40 ms of the 50 ms bound").isEqualTo(5);
         process(1, "a", event("s1", "one", "fr"));
         assertThat(batcher.offered).isEmpty();
         assertThat(pendingOffsets()).containsExactly(0L, 1L);
