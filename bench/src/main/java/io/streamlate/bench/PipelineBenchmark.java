@@ -339,7 +339,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             progress("%s run %d: %d events produced, starting the service (maxDelay %d ms, maxTokens %d)", label,
                     id, sentences.size(), policy.maxDelay().toMillis(), policy.maxTokens());
 
-            try (StreamlateService service = StreamlateService.start(config, List.of(inputs.model()), env.sessions())) {
+            try (StreamlateService service = StreamlateService.start(config, List.of(inputs.model()), env.sessions(),
+                    StreamlateService.DEFAULT_STREAMS_CLOSE_TIMEOUT)) {
                 if (!service.awaitRunning(STARTUP_TIMEOUT)) {
                     throw new IllegalStateException("Kafka Streams did not reach RUNNING (" + service.state() + ")");
                 }

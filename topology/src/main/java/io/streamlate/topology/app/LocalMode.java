@@ -2,7 +2,6 @@ package io.streamlate.topology.app;
 
 import io.streamlate.local.ApicurioRegistry;
 import io.streamlate.local.EmbeddedKafka;
-import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.schemas.avro.SentenceEvent;
@@ -61,19 +60,16 @@ final class LocalMode {
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
     private static final Logger log = LoggerFactory.getLogger(LocalMode.class);
 
-    private final List<Path> models;
-    private final SessionSettings sessions;
-    private final Properties file;
+    private final Properties layered;
     private final boolean demoOnly;
     private final PrintStream out;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
-    LocalMode(List<Path> models, SessionSettings sessions, Properties file, boolean demoOnly, PrintStream out) {
-        this.models = models;
-        this.sessions = sessions;
-        this.file = file;
+    /** @param layered the configuration's layers merged ({@link ServiceConfig#layered}); broker and registry are ours */
+    LocalMode(Properties layered, boolean demoOnly, PrintStream out) {
+        this.layered = layered;
         this.demoOnly = demoOnly;
         this.out = out;
     }
@@ -101,7 +97,8 @@ final class LocalMode {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              ApicurioRegistry registry = ApicurioRegistry.start()) {
             Properties properties = new Properties();
-            properties.putAll(file);
+            properties.putAll(layered);
+            properties.putIfAbsent(ServiceConfig.HTTP_PORT, "0");
             properties.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toString());
             properties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
             properties.putIfAbsent(TopologyConfig.DEFAULT_TARGET_LANGUAGE, "fr");
@@ -113,7 +110,7 @@ final class LocalMode {
             kafka.createTopic(topology.alignmentsTopic(), INPUT_PARTITIONS);
             kafka.createTopic(topology.deadLetterTopic(), 1);
             Topics topics = Topics.of(topology, config.serdes());
-            try (StreamlateService service = StreamlateService.start(config, models, sessions)) {
+            try (StreamlateService service = StreamlateService.start(config)) {
                 if (!service.awaitRunning(STARTUP_TIMEOUT)) {
                     out.println("Kafka Streams did not reach RUNNING within " + STARTUP_TIMEOUT + " (state "
                             + service.state() + ")");

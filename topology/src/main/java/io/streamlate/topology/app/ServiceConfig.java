@@ -2,6 +2,7 @@ package io.streamlate.topology.app;
 
 import io.streamlate.schemas.registry.RegistryConfig;
 import io.streamlate.topology.config.TopologyConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -11,36 +12,62 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The service's whole configuration, built from one set of properties (a file) plus the command line's overrides,
- * kept apart from {@code main} so that it is tested alone:
+ * The service's whole configuration, built once at start from three layers, each overriding the one before:
+ * a properties file ({@code --config}), environment variables ({@link EnvironmentSettings}: {@code STREAMLATE_*})
+ * and the command line (its flags and {@code --set key=value}). Kept apart from {@code main} so it is tested alone:
  * <ul>
  *   <li>{@link #streams()}: every key that does not start with {@code streamlate.} and is not the registry's URL,
  *       passed through to {@link StreamsConfig} untouched (Kafka Streams, producer, consumer and admin settings,
  *       {@code security.*}, {@code sasl.*}, {@code ssl.*} included), plus the defaults below;</li>
- *   <li>{@link #topology()}: the {@code streamlate.*} keys, read by {@link TopologyConfig#from};</li>
+ *   <li>{@link #topology()}: the topology's {@code streamlate.*} keys, read by {@link TopologyConfig#from};</li>
+ *   <li>{@link #engine()}: {@value #MODELS} (comma-separated directories, default {@value #DEFAULT_MODELS}),
+ *       {@value #DEVICE} ({@code cpu} or {@code cuda:N}, default cpu), {@value #CPU_FALLBACK} (default false: a
+ *       CUDA device that cannot start fails the start), {@value #ENGINE_THREADS} (intra-op threads per session,
+ *       0 = ONNX Runtime's default);</li>
+ *   <li>{@link #httpPort()}: {@value #HTTP_PORT} (default {@value #DEFAULT_HTTP_PORT}; 0 = any free port, -1 = no
+ *       HTTP server): health and metrics;</li>
  *   <li>{@link #serdes()}: every key, for the Avro serdes and their registry client (they read only theirs).</li>
  * </ul>
  * Defaults: {@code application.id=streamlate}, {@code processing.guarantee=exactly_once_v2}, {@code poll.ms=10}
  * (an idle stream thread would otherwise wait 100 ms in poll before the punctuator forwards a finished result),
  * {@code processing.exception.handler.global.enabled=true}.
- * A bad value fails with a {@link ConfigException} naming its key.
+ * A bad value fails with a {@link ConfigException} naming its key and what it must be.
  */
-public record ServiceConfig(Properties streams, TopologyConfig topology, Map<String, Object> serdes) {
+public record ServiceConfig(Properties streams, TopologyConfig topology, Map<String, Object> serdes,
+                            EngineSettings engine, int httpPort) {
 
     public static final String DEFAULT_APPLICATION_ID = "streamlate";
     public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String DEFAULT_POLL_MS = "10";
+    public static final String MODELS = "streamlate.models";
+    public static final String DEVICE = "streamlate.device";
+    public static final String CPU_FALLBACK = "streamlate.device.cpu.fallback";
+    public static final String ENGINE_THREADS = "streamlate.engine.threads";
+    public static final String HTTP_PORT = "streamlate.http.port";
+    public static final String DEFAULT_MODELS = "model/artifacts/en-fr";
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
     static final String GLOBAL_PROCESSING_EXCEPTION_HANDLER = "processing.exception.handler.global.enabled";
     private static final Set<String> GUARANTEES = Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
+    private static final Set<String> SERVICE_KEYS = Set.of(MODELS, DEVICE, CPU_FALLBACK, ENGINE_THREADS, HTTP_PORT);
+    /** Key fragments whose values are never printed. */
+    private static final List<String> SECRET_KEY_PARTS = List.of("password", "secret", "jaas.config", "user.info",
+            "token", "keystore.key", "private");
 
     public ServiceConfig {
         streams = copy(streams);
         serdes = Map.copyOf(serdes);
+        Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(engine, "engine");
     }
 
     @Override
@@ -48,11 +75,21 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
         return copy(streams);
     }
 
-    /** The command line's settings; a null field keeps the file's value (or the default). */
+    /** The command line's named flags; a null field keeps the lower layers' value (or the default). */
     public record Overrides(String bootstrapServers, String schemaRegistryUrl, String applicationId,
                             String processingGuarantee) {
 
         public static final Overrides NONE = new Overrides(null, null, null, null);
+
+        /** As settings of the command-line layer. */
+        public Map<String, String> settings() {
+            Map<String, String> settings = new TreeMap<>();
+            putIfSet(settings, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            putIfSet(settings, RegistryConfig.URL, schemaRegistryUrl);
+            putIfSet(settings, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+            putIfSet(settings, StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+            return settings;
+        }
     }
 
     /** Reads a properties file (UTF-8). */
@@ -66,13 +103,23 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
         return properties;
     }
 
-    /** @throws ConfigException naming the key of the first missing or bad value */
-    public static ServiceConfig build(Properties file, Overrides overrides) {
+    /** The three layers merged: file, then the environment's settings, then the command line's. */
+    public static Properties layered(Properties file, Map<String, String> environment,
+                                     Map<String, String> commandLine) {
         Properties all = copy(file);
-        set(all, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, overrides.bootstrapServers());
-        set(all, RegistryConfig.URL, overrides.schemaRegistryUrl());
-        set(all, StreamsConfig.APPLICATION_ID_CONFIG, overrides.applicationId());
-        set(all, StreamsConfig.PROCESSING_GUARANTEE_CONFIG, overrides.processingGuarantee());
+        EnvironmentSettings.from(environment).forEach(all::setProperty);
+        commandLine.forEach(all::setProperty);
+        return all;
+    }
+
+    /** A file plus the command line's named flags (no environment): what tests and the local mode use. */
+    public static ServiceConfig build(Properties file, Overrides overrides) {
+        return build(layered(file, Map.of(), overrides.settings()));
+    }
+
+    /** @throws ConfigException naming the key of the first missing or bad value */
+    public static ServiceConfig build(Properties layered) {
+        Properties all = copy(layered);
         all.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         all.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, DEFAULT_PROCESSING_GUARANTEE);
         all.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, DEFAULT_POLL_MS);
@@ -88,6 +135,7 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
         }
 
         Properties streams = new Properties();
+        Properties topology = new Properties();
         Map<String, Object> serdes = new HashMap<>();
         for (String key : all.stringPropertyNames()) {
             String value = all.getProperty(key);
@@ -95,23 +143,71 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
             if (!key.startsWith(TopologyConfig.PREFIX) && !key.equals(RegistryConfig.URL)) {
                 streams.setProperty(key, value);
             }
+            if (!SERVICE_KEYS.contains(key)) {
+                topology.setProperty(key, value);
+            }
         }
-        TopologyConfig topology = TopologyConfig.from(all);
+        TopologyConfig topologyConfig = TopologyConfig.from(topology);
         RegistryConfig.from(serdes); // the registry URL and client settings, checked now rather than at first use
-        new StreamsConfig(streams); // every Kafka value parsed and checked; the exception names the key
-        return new ServiceConfig(streams, topology, serdes);
+        StreamsConfig parsed = new StreamsConfig(streams); // every Kafka value checked; the exception names the key
+        Object pollInterval = parsed.getMainConsumerConfigs("check", "check", 0)
+                .get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+        long maxPollInterval = pollInterval == null ? DEFAULT_MAX_POLL_INTERVAL_MS
+                : Long.parseLong(pollInterval.toString().trim());
+        if (topologyConfig.offerMaxBlock().toMillis() * 2 > maxPollInterval) {
+            throw new ConfigException(TopologyConfig.OFFER_MAX_BLOCK_MS, topologyConfig.offerMaxBlock().toMillis(),
+                    "must be at most half of max.poll.interval.ms (" + maxPollInterval + ")");
+        }
+        return new ServiceConfig(streams, topologyConfig, serdes, EngineSettings.from(all), httpPort(all));
     }
 
-    private static void set(Properties properties, String key, String value) {
+    /** Every effective setting, one {@code key=value} per line in key order, secrets masked: safe to log. */
+    public String describe() {
+        Map<String, Object> sorted = new TreeMap<>(serdes);
+        streams.stringPropertyNames().forEach(key -> sorted.put(key, streams.getProperty(key)));
+        StringBuilder text = new StringBuilder();
+        sorted.forEach((key, value) -> text.append(key).append('=').append(isSecret(key) ? "[hidden]" : value)
+                .append('\n'));
+        return text.toString();
+    }
+
+    static boolean isSecret(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        return SECRET_KEY_PARTS.stream().anyMatch(lower::contains) && !lower.endsWith(".location")
+                && !lower.endsWith(".type") && !lower.endsWith(".source");
+    }
+
+    private static int httpPort(Properties all) {
+        return integer(all, HTTP_PORT, DEFAULT_HTTP_PORT, -1, 65535);
+    }
+
+    static int integer(Properties all, String key, int fallback, int min, int max) {
+        String text = all.getProperty(key);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the bounds
+        }
+        throw new ConfigException(key, text, "must be an integer between " + min + " and " + max);
+    }
+
+    private static void putIfSet(Map<String, String> settings, String key, String value) {
         if (value != null) {
-            properties.setProperty(key, value);
+            settings.put(key, value);
         }
     }
 
     private static void require(Properties properties, String key) {
         String value = properties.getProperty(key);
         if (value == null || value.isBlank()) {
-            throw new ConfigException(key, value, "is required (give it on the command line or in --config)");
+            throw new ConfigException(key, value, "is required (give it on the command line, in the environment "
+                    + "or in --config)");
         }
     }
 

@@ -1,9 +1,8 @@
 package io.streamlate.topology.app;
 
-import io.streamlate.model.manifest.ManifestLoader;
-import io.streamlate.model.onnx.SessionSettings;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -15,14 +14,17 @@ import picocli.CommandLine.Spec;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The service's main: parses the command line, builds the configuration ({@link ServiceConfig}), starts the
@@ -46,52 +48,62 @@ public final class StreamlateApp implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "properties file: Kafka Streams and client "
             + "settings (security.*, sasl.*, ssl.* included) pass through to Kafka Streams; streamlate.* keys "
-            + "configure the topology; registry client settings go to the serdes")
+            + "configure the service; registry client settings go to the serdes. The environment (STREAMLATE_*) "
+            + "overrides it, the command line overrides both")
     Path configFile;
 
-    @Option(names = "--application-id", description = "application.id (default: ${DEFAULT-VALUE})",
-            defaultValue = ServiceConfig.DEFAULT_APPLICATION_ID)
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "any configuration key, repeatable (highest "
+            + "precedence)")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--application-id", description = "application.id (default: "
+            + ServiceConfig.DEFAULT_APPLICATION_ID + ")")
     String applicationId;
 
-    @Option(names = "--processing-guarantee", description = "exactly_once_v2 or at_least_once "
-            + "(default: ${DEFAULT-VALUE})", defaultValue = ServiceConfig.DEFAULT_PROCESSING_GUARANTEE)
+    @Option(names = "--processing-guarantee", description = "exactly_once_v2 or at_least_once (default: "
+            + ServiceConfig.DEFAULT_PROCESSING_GUARANTEE + ")")
     String processingGuarantee;
 
     @Option(names = "--model", paramLabel = "DIR", description = "model directory, repeatable, one per language "
-            + "pair (default: ${DEFAULT-VALUE})", defaultValue = "model/artifacts/en-fr")
+            + "pair (streamlate.models; default: " + ServiceConfig.DEFAULT_MODELS + ")")
     List<Path> models;
 
+    @Option(names = "--device", description = "cpu or cuda:N (streamlate.device; default: cpu)")
+    String device;
+
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads per session, 0 = its default "
+            + "(streamlate.engine.threads)")
+    Integer threads;
+
+    @Option(names = "--http-port", description = "health and metrics port, 0 = any free port, -1 = none "
+            + "(streamlate.http.port; default: " + ServiceConfig.DEFAULT_HTTP_PORT + ", any free port locally)")
+    Integer httpPort;
+
     @Option(names = "--local", description = "run against an in-process Kafka broker and Apicurio registry "
-            + "(the default when --bootstrap-servers is not given) and produce the demo sentences")
+            + "(the default when no bootstrap.servers is configured) and produce the demo sentences")
     boolean local;
 
     @Option(names = "--demo-only", description = "local mode: exit once the demo's outputs are printed")
     boolean demoOnly;
 
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads per session (0 = its default)",
-            defaultValue = "0")
-    int threads;
-
     @Spec
     CommandSpec spec;
 
     private final PrintStream out;
+    private final Map<String, String> environment;
 
-    StreamlateApp(PrintStream out) {
+    StreamlateApp(PrintStream out, Map<String, String> environment) {
         this.out = out;
+        this.environment = Map.copyOf(environment);
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, System.out));
+        System.exit(execute(args, System.out, System.err, System.getenv()));
     }
 
     /** Runs the command line and returns its exit code (what tests call). */
-    static int execute(String[] args, PrintStream out) {
-        return execute(args, out, System.err);
-    }
-
-    static int execute(String[] args, PrintStream out, PrintStream err) {
-        CommandLine commandLine = new CommandLine(new StreamlateApp(out));
+    static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
+        CommandLine commandLine = new CommandLine(new StreamlateApp(out, environment));
         commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         return commandLine.execute(args);
@@ -99,28 +111,24 @@ public final class StreamlateApp implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (Path model : models) {
-            if (!Files.isRegularFile(model.resolve(ManifestLoader.FILE_NAME))) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + ": "
-                        + (Files.isDirectory(model) ? "no " + ManifestLoader.FILE_NAME + " in it (not exported yet?)"
-                        : "no such directory") + "; relative paths are from the working directory, and the "
-                        + "fixture model model/src/test/resources/tiny-en-fr works without training");
-            }
-        }
-        SessionSettings sessions = SessionSettings.DEFAULT.withThreads(threads, threads > 0 ? 1 : 0);
+        Properties layered;
         ServiceConfig config;
+        boolean localMode;
         try {
             Properties file = configFile == null ? new Properties() : ServiceConfig.load(configFile);
-            if (local || bootstrapServers == null) {
-                return runLocal(file, sessions);
-            }
-            config = ServiceConfig.build(file, new ServiceConfig.Overrides(bootstrapServers, schemaRegistryUrl,
-                    applicationId, processingGuarantee));
+            layered = ServiceConfig.layered(file, environment, commandLineSettings());
+            EngineSettings.from(layered).requireExported();
+            localMode = local || layered.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) == null;
+            config = localMode ? null : ServiceConfig.build(layered);
         } catch (ConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "bad configuration: " + e.getMessage(),
                     e);
         }
-        StreamlateService service = StreamlateService.start(config, models, sessions);
+        if (localMode) {
+            return runLocal(layered);
+        }
+        log.info("Configuration (secrets hidden):\n{}", config.describe());
+        StreamlateService service = StreamlateService.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -139,8 +147,28 @@ public final class StreamlateApp implements Callable<Integer> {
         return 0;
     }
 
-    private int runLocal(Properties file, SessionSettings sessions) throws InterruptedException {
-        LocalMode mode = new LocalMode(models, sessions, file, demoOnly, out);
+    /** The command line's layer: named flags, then --set (which wins over a flag for the same key). */
+    private Map<String, String> commandLineSettings() {
+        Map<String, String> cli = new TreeMap<>(new ServiceConfig.Overrides(bootstrapServers, schemaRegistryUrl,
+                applicationId, processingGuarantee).settings());
+        if (models != null) {
+            cli.put(ServiceConfig.MODELS, models.stream().map(Path::toString).collect(Collectors.joining(",")));
+        }
+        if (device != null) {
+            cli.put(ServiceConfig.DEVICE, device);
+        }
+        if (threads != null) {
+            cli.put(ServiceConfig.ENGINE_THREADS, threads.toString());
+        }
+        if (httpPort != null) {
+            cli.put(ServiceConfig.HTTP_PORT, httpPort.toString());
+        }
+        cli.putAll(settings);
+        return cli;
+    }
+
+    private int runLocal(Properties layered) throws InterruptedException {
+        LocalMode mode = new LocalMode(layered, demoOnly, out);
         Thread hook = new Thread(() -> {
             try {
                 if (!mode.stop(SHUTDOWN_WAIT)) {

@@ -66,10 +66,9 @@ public final class StreamlateService implements AutoCloseable {
         });
     }
 
-    /** Loads the models, builds the batcher and the topology, and starts Kafka Streams. */
-    public static StreamlateService start(ServiceConfig config, List<Path> modelDirectories,
-                                          SessionSettings sessions) {
-        return start(config, modelDirectories, sessions, DEFAULT_STREAMS_CLOSE_TIMEOUT);
+    /** Loads the configured models, builds the batcher and the topology, and starts Kafka Streams. */
+    public static StreamlateService start(ServiceConfig config) {
+        return start(config, config.engine().models(), config.engine().sessions(), DEFAULT_STREAMS_CLOSE_TIMEOUT);
     }
 
     public static StreamlateService start(ServiceConfig config, List<Path> modelDirectories,

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,7 @@ class LocalModeDemoTest {
         int exit;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             exit = StreamlateApp.execute(new String[] {"--demo-only", "--model", TinyModel.DIRECTORY.toString(),
-                    "--threads", "1"}, out);
+                    "--threads", "1"}, out, System.err, Map.of());
         }
         String printed = bytes.toString(StandardCharsets.UTF_8);
         System.out.println(printed);

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,27 +17,34 @@ class StreamlateAppTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
+    private static final String TINY_MODEL = "../model/src/test/resources/tiny-en-fr";
+
     private int run(String... args) {
+        return runWith(Map.of(), args);
+    }
+
+    private int runWith(Map<String, String> environment, String... args) {
         return StreamlateApp.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), environment);
     }
 
     @Test
     void missingModelDirectoryIsNamedBeforeAnythingStarts() {
         assertThat(run("--demo-only", "--model", "no/such/model")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--model no/such/model: no such directory");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no/such/model")
+                .contains("streamlate.models").contains("is not a directory");
     }
 
     @Test
     void modelDirectoryWithoutManifestIsNamed(@TempDir Path empty) {
         assertThat(run("--demo-only", "--model", empty.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no manifest.json in it");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("has no manifest.json");
     }
 
     @Test
     void badProcessingGuaranteeIsNamed() {
         assertThat(run("--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:1",
-                "--processing-guarantee", "exactly_once", "--model", "../model/src/test/resources/tiny-en-fr"))
+                "--processing-guarantee", "exactly_once", "--model", TINY_MODEL))
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("processing.guarantee").contains("exactly_once");
     }
@@ -44,15 +52,32 @@ class StreamlateAppTest {
     @Test
     void missingConfigFileIsNamed(@TempDir Path directory) {
         Path missing = directory.resolve("absent.properties");
-        assertThat(run("--config", missing.toString(), "--model", "../model/src/test/resources/tiny-en-fr"))
+        assertThat(run("--config", missing.toString(), "--model", TINY_MODEL))
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(missing.toString());
+    }
+
+    @Test
+    void theEnvironmentSelectsTheClusterAndItsBadValuesAreNamed() {
+        Map<String, String> environment = Map.of("STREAMLATE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1",
+                "STREAMLATE_KAFKA_SCHEMA_REGISTRY_URL", "http://127.0.0.1:1",
+                "STREAMLATE_BATCH_WORKERS", "0");
+        assertThat(runWith(environment, "--model", TINY_MODEL)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("streamlate.batch.workers");
+    }
+
+    @Test
+    void theCommandLineOverridesTheEnvironment() {
+        Map<String, String> environment = Map.of("STREAMLATE_MODELS", "no/such/model");
+        assertThat(runWith(environment, "--demo-only", "--set", "streamlate.models=also/missing")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("also/missing").doesNotContain("no/such/model");
     }
 
     @Test
     void helpListsTheOptions() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--bootstrap-servers", "--schema-registry-url",
-                "--config", "--application-id", "--processing-guarantee", "--model", "--local", "--demo-only");
+                "--config", "--set", "--application-id", "--processing-guarantee", "--model", "--device", "--threads",
+                "--http-port", "--local", "--demo-only");
     }
 }
