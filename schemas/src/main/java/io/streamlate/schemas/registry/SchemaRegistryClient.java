@@ -36,6 +36,8 @@ public final class SchemaRegistryClient {
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistryClient.class);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A health probe asks again on its own schedule; retrying inside one probe would only delay its answer. */
+    private static final RetryPolicy NO_RETRIES = new RetryPolicy(0, Duration.ZERO, Duration.ZERO);
 
     private final RegistryConfig config;
     private final HttpClient http;
@@ -85,6 +87,16 @@ public final class SchemaRegistryClient {
                 .path("is_compatible").asBoolean();
     }
 
+    /**
+     * Whether the registry answers: one {@code GET /config} (the global compatibility level, which every
+     * Confluent-compatible registry serves cheaply), authenticated like every other request and never retried.
+     *
+     * @throws SchemaRegistryException when it fails with an IO error or answers anything but 2xx
+     */
+    public void checkReachable() {
+        send("GET", "/config", null, NO_RETRIES);
+    }
+
     /** Not computeIfAbsent: that would hold a map lock through a network call. Racing loads agree anyway. */
     private static <K, V> V cached(Map<K, V> cache, K key, Function<K, V> load) {
         V value = cache.get(key);
@@ -100,6 +112,10 @@ public final class SchemaRegistryClient {
     }
 
     private JsonNode send(String method, String path, String body) {
+        return send(method, path, body, config.retry());
+    }
+
+    private JsonNode send(String method, String path, String body, RetryPolicy retry) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(config.url() + path))
                 .timeout(config.requestTimeout())
                 .header("Accept", CONTENT_TYPE + ", application/json")
@@ -109,11 +125,10 @@ public final class SchemaRegistryClient {
             request.header("Content-Type", CONTENT_TYPE);
         }
         config.basicAuthHeader().ifPresent(header -> request.header("Authorization", header));
-        return sendWithRetries(request.build(), method + " " + config.url() + path);
+        return sendWithRetries(request.build(), method + " " + config.url() + path, retry);
     }
 
-    private JsonNode sendWithRetries(HttpRequest request, String description) {
-        RetryPolicy retry = config.retry();
+    private JsonNode sendWithRetries(HttpRequest request, String description, RetryPolicy retry) {
         for (int attempt = 0; ; attempt++) {
             boolean lastAttempt = attempt == retry.maxRetries();
             try {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The client against Apicurio Registry's Confluent-compatible API. */
@@ -103,6 +104,11 @@ class SchemaRegistryClientApicurioTest {
                 })
                 .hasMessageContaining("/schemas/ids/987654")
                 .hasMessageContaining("error_code 40403");
+    }
+
+    @Test
+    void theRegistryAnswersTheReachabilityCheck() {
+        assertThatCode(client::checkReachable).doesNotThrowAnyException();
     }
 
     private static SchemaRegistryClient freshClient() {

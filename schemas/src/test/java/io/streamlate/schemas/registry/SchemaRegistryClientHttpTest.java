@@ -98,6 +98,17 @@ class SchemaRegistryClientHttpTest {
     }
 
     @Test
+    void theReachabilityCheckAsksOnceWithoutRetrying() {
+        replies.add(new Reply(503, "unavailable"));
+
+        assertThatThrownBy(() -> client(Map.of(RegistryConfig.MAX_RETRIES, "3")).checkReachable())
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e ->
+                        assertThat(e.httpStatus()).isEqualTo(OptionalInt.of(503)))
+                .hasMessageContaining("GET http://127.0.0.1:" + server.getAddress().getPort() + "/config");
+        assertThat(authorizations).hasSize(1);
+    }
+
+    @Test
     void sendsBasicAuthFromUserInfo() {
         replies.add(new Reply(200, SCHEMA_JSON));
 

@@ -16,7 +16,9 @@ import java.time.Duration;
  * @param oldestWait     queue wait of its first item (submit to batch start)
  * @param inference      engine time for the batch
  * @param translated     items that came back TRANSLATED (the rest FAILED, or ABANDONED when closing)
+ * @param targetTokens   sum of the TRANSLATED items' target subwords, EOS excluded
  */
 public record BatchReport(long batchId, LanguagePair pair, CloseReason reason, int sentences, int sourceTokens,
-                          int paddedTokens, Duration oldestWait, Duration inference, int translated) {
+                          int paddedTokens, Duration oldestWait, Duration inference, int translated,
+                          int targetTokens) {
 }

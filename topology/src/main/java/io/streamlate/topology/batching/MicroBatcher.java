@@ -303,6 +303,7 @@ public final class MicroBatcher implements AutoCloseable {
         long endNanos = ticker.getAsLong();
         Duration inference = Duration.ofNanos(endNanos - startNanos);
         int translated = 0;
+        int targetTokens = 0;
         for (int i = 0; i < items.size(); i++) {
             PendingItem<?> item = items.get(i);
             ItemTimings timings = new ItemTimings(batchId, Duration.ofNanos(startNanos - item.submittedNanos),
@@ -311,7 +312,10 @@ public final class MicroBatcher implements AutoCloseable {
             boolean completed;
             if (outcome != null && outcome.isSuccess()) {
                 completed = item.complete(Status.TRANSLATED, outcome.result(), null, timings);
-                translated += completed ? 1 : 0;
+                if (completed) {
+                    translated++;
+                    targetTokens += outcome.result().targetPieces().size();
+                }
             } else {
                 item.complete(Status.FAILED, null, outcome != null ? outcome.error() : batchError, timings);
             }
@@ -321,7 +325,7 @@ public final class MicroBatcher implements AutoCloseable {
         }
         report(new BatchReport(batchId, batch.key(), batch.reason(), items.size(), batch.sourceTokens(),
                 batch.paddedTokens(), Duration.ofNanos(startNanos - items.get(0).submittedNanos), inference,
-                translated));
+                translated, targetTokens));
         if (fatal != null) {
             throw fatal;
         }

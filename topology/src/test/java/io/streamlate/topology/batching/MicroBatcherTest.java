@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -305,6 +306,14 @@ class MicroBatcherTest {
                 .allSatisfy(c -> assertThat(c.status()).isEqualTo(Status.TRANSLATED));
         assertThat(after).allSatisfy(c -> assertThat(c.status()).isEqualTo(Status.TRANSLATED));
         assertThat(reports.await(3)).extracting(BatchReport::translated).containsExactlyInAnyOrder(0, 2, 2);
+        Map<Long, Integer> targetPiecesByBatch = Stream.concat(first.stream(), after.stream())
+                .filter(c -> c.status() == Status.TRANSLATED)
+                .collect(Collectors.groupingBy(c -> c.timings().batchId(),
+                        Collectors.summingInt(c -> c.result().targetPieces().size())));
+        assertThat(reports.ordered()).allSatisfy(r -> assertThat(r.targetTokens()).as("batch %d", r.batchId())
+                .isEqualTo(targetPiecesByBatch.getOrDefault(r.batchId(), 0)));
+        assertThat(reports.ordered()).extracting(BatchReport::targetTokens).containsOnlyOnce(0)
+                .anySatisfy(tokens -> assertThat(tokens).isPositive());
     }
 
     @Test

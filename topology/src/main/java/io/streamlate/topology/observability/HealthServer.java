@@ -1,0 +1,151 @@
+package io.streamlate.topology.observability;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The service's HTTP side, on the JDK's own server: {@code GET /metrics} (Prometheus text format),
+ * {@code GET /health/live} and {@code GET /health/ready} (200 when healthy, else 503, with a JSON body listing each
+ * check). Other methods get 405, other paths 404. Two daemon threads serve it; every answer is computed from cached
+ * or in-memory state, so none waits on Kafka or the registry.
+ */
+public final class HealthServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int THREADS = 2;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
+    private static final String JSON_TYPE = "application/json";
+    private static final String TEXT_TYPE = "text/plain; charset=utf-8";
+    /** Prometheus text format 0.0.4; handed to the registry too, which picks its writer by this type. */
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private record Response(int status, String contentType, byte[] body) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, Supplier<Response>> routes;
+
+    private HealthServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry metrics,
+                         HealthChecks health) {
+        this.server = server;
+        this.executor = executor;
+        this.routes = Map.of(
+                "/metrics", () -> new Response(200, PROMETHEUS_TYPE,
+                        metrics.scrape(PROMETHEUS_TYPE).getBytes(StandardCharsets.UTF_8)),
+                "/health/live", () -> verdict(health.liveness()),
+                "/health/ready", () -> verdict(health.readiness()));
+    }
+
+    /** Listens on every interface at {@code port}; 0 picks a free port, which {@link #port()} then tells. */
+    public static HealthServer start(int port, PrometheusMeterRegistry metrics, HealthChecks health) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
+        }
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(health, "health");
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on port " + port + " for metrics and health", e);
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, runnable -> {
+            Thread daemon = new Thread(runnable, "streamlate-health-" + threads.incrementAndGet());
+            daemon.setDaemon(true);
+            return daemon;
+        });
+        HealthServer started = new HealthServer(server, executor, metrics, health);
+        server.createContext("/", started::answer);
+        server.setExecutor(executor);
+        server.start();
+        LOG.info("metrics and health endpoints on port {}", started.port());
+        return started;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Supplier<Response> route = routes.get(exchange.getRequestURI().getPath());
+            Response response;
+            if (route == null) {
+                response = text(404, "no such endpoint; try /metrics, /health/live or /health/ready");
+            } else if (!exchange.getRequestMethod().equals("GET")) {
+                exchange.getResponseHeaders().set("Allow", "GET");
+                response = text(405, exchange.getRequestMethod() + " not allowed; use GET");
+            } else {
+                response = compute(route);
+            }
+            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            exchange.sendResponseHeaders(response.status(), response.body().length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(response.body());
+            }
+        }
+    }
+
+    /** A failing check must still answer: the prober reads a 500 as down, and the log says why. */
+    private static Response compute(Supplier<Response> route) {
+        try {
+            return route.get();
+        } catch (RuntimeException e) {
+            LOG.warn("health endpoint failed", e);
+            return text(500, "failed: " + e);
+        }
+    }
+
+    private static Response verdict(HealthVerdict verdict) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", verdict.healthy() ? "UP" : "DOWN");
+        ArrayNode checks = body.putArray("checks");
+        for (Check check : verdict.checks()) {
+            checks.addObject().put("name", check.name()).put("status", check.passing() ? "UP" : "DOWN")
+                    .put("detail", check.detail());
+        }
+        return new Response(verdict.healthy() ? 200 : 503, JSON_TYPE,
+                body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Response text(int status, String message) {
+        return new Response(status, TEXT_TYPE, (message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Stops listening at once (a scrape in progress is cut off) and waits at most a second for the threads. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("health server threads still running {} after close", CLOSE_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

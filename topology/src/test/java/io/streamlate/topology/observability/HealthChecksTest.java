@@ -1,0 +1,86 @@
+package io.streamlate.topology.observability;
+
+import org.apache.kafka.streams.KafkaStreams.State;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The liveness and readiness truth table. */
+class HealthChecksTest {
+
+    private static final RegistryProbe.Result REACHABLE = new RegistryProbe.Result(true, Instant.EPOCH, "answered");
+    private static final RegistryProbe.Result UNREACHABLE =
+            new RegistryProbe.Result(false, Instant.EPOCH, "Connection refused");
+
+    @ParameterizedTest(name = "{0}: live {1}, ready {2}")
+    @CsvSource({
+            "CREATED,          true,  false",
+            "REBALANCING,      true,  false",
+            "RUNNING,          true,  true",
+            "PENDING_SHUTDOWN, false, false",
+            "NOT_RUNNING,      false, false",
+            "PENDING_ERROR,    false, false",
+            "ERROR,            false, false"})
+    void theStreamsStateDecidesWhenEverythingElseIsWell(State state, boolean live, boolean ready) {
+        HealthChecks checks = new HealthChecks(() -> true, () -> REACHABLE, () -> state, () -> false);
+
+        assertThat(checks.liveness().healthy()).isEqualTo(live);
+        assertThat(checks.readiness().healthy()).isEqualTo(ready);
+        assertThat(checks.readiness().checks()).filteredOn(check -> check.name().equals("streams"))
+                .singleElement().isEqualTo(new Check("streams", ready, state.name()));
+    }
+
+    @ParameterizedTest(name = "models loaded {0}, registry reachable {1}, thread died {2}: ready {3}")
+    @CsvSource({
+            "true,  true,  false, true",
+            "false, true,  false, false",
+            "true,  false, false, false",
+            "true,  true,  true,  false",
+            "false, false, true,  false"})
+    void readyNeedsModelsRegistryAndLiveThreads(boolean modelsLoaded, boolean reachable, boolean threadDied,
+                                                boolean ready) {
+        HealthChecks checks = new HealthChecks(() -> modelsLoaded, () -> reachable ? REACHABLE : UNREACHABLE,
+                () -> State.RUNNING, () -> threadDied);
+
+        assertThat(checks.readiness().healthy()).isEqualTo(ready);
+        assertThat(checks.liveness().healthy()).as("only a dead thread makes a RUNNING client not live")
+                .isEqualTo(!threadDied);
+    }
+
+    @Test
+    void eachCheckSaysWhatItSaw() {
+        HealthChecks checks = new HealthChecks(() -> false, () -> UNREACHABLE, () -> State.REBALANCING, () -> true);
+
+        assertThat(checks.readiness().checks()).containsExactly(
+                new Check("streams", false, "REBALANCING"),
+                new Check("stream-threads", false, "a stream thread died"),
+                new Check("models", false, "not loaded"),
+                new Check("registry", false, "Connection refused"));
+        assertThat(checks.liveness().checks()).containsExactly(
+                new Check("streams", true, "REBALANCING"),
+                new Check("stream-threads", false, "a stream thread died"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(State.class)
+    void readinessImpliesLiveness(State state) {
+        HealthChecks checks = new HealthChecks(() -> true, () -> REACHABLE, () -> state, () -> false);
+
+        assertThat(!checks.readiness().healthy() || checks.liveness().healthy()).isTrue();
+    }
+
+    @Test
+    void theSuppliersAreReadAtEveryAsk() {
+        State[] state = {State.REBALANCING};
+        HealthChecks checks = new HealthChecks(() -> true, () -> REACHABLE, () -> state[0], () -> false);
+
+        assertThat(checks.readiness().healthy()).isFalse();
+        state[0] = State.RUNNING;
+        assertThat(checks.readiness().healthy()).isTrue();
+    }
+}
