@@ -310,6 +310,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         file.setProperty(TopologyConfig.TRANSLATIONS_TOPIC, prefix + "translations");
         file.setProperty(TopologyConfig.ALIGNMENTS_TOPIC, prefix + "alignments");
         file.setProperty(TopologyConfig.DEAD_LETTER_TOPIC, prefix + "dlq");
+        file.setProperty(ServiceConfig.HTTP_PORT, "0");
         file.setProperty(TopologyConfig.DEFAULT_TARGET_LANGUAGE, PAIR.target());
         file.setProperty(TopologyConfig.BATCH_MAX_SENTENCES, Integer.toString(policy.maxSentences()));
         file.setProperty(TopologyConfig.BATCH_MAX_TOKENS, Integer.toString(policy.maxTokens()));

@@ -31,8 +31,10 @@ public final class EnvironmentSettings {
     public static Map<String, String> from(Map<String, String> environment) {
         Map<String, String> settings = new TreeMap<>();
         environment.forEach((name, value) -> {
-            if (name.startsWith(KAFKA_PREFIX) && name.length() > KAFKA_PREFIX.length()) {
-                settings.put(key(name.substring(KAFKA_PREFIX.length())), value);
+            if (name.startsWith(KAFKA_PREFIX)) {
+                if (name.length() > KAFKA_PREFIX.length()) {
+                    settings.put(key(name.substring(KAFKA_PREFIX.length())), value);
+                }
             } else if (name.startsWith(PREFIX) && name.length() > PREFIX.length()) {
                 settings.put("streamlate." + key(name.substring(PREFIX.length())), value);
             }

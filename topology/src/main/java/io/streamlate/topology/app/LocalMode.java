@@ -116,7 +116,9 @@ final class LocalMode {
                             + service.state() + ")");
                     return 1;
                 }
-                return consume(kafka, registry, topics, () -> service.state() == KafkaStreams.State.ERROR);
+                String http = service.httpPort().map(port -> "http://127.0.0.1:" + port + "/metrics (and "
+                        + "/health/live, /health/ready)").orElse("off");
+                return consume(kafka, registry, topics, http, () -> service.state() == KafkaStreams.State.ERROR);
             }
         } finally {
             deleteRecursively(stateDirectory);
@@ -134,7 +136,8 @@ final class LocalMode {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private int consume(EmbeddedKafka kafka, ApicurioRegistry registry, Topics topics, BooleanSupplier failed) {
+    private int consume(EmbeddedKafka kafka, ApicurioRegistry registry, Topics topics, String http,
+                        BooleanSupplier failed) {
         OutputPrinter printer = new OutputPrinter(out);
         try (KafkaConsumer<byte[], byte[]> outputs = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -162,8 +165,8 @@ final class LocalMode {
                     }
                     out.printf("Demo done. The service keeps translating what is produced to topic '%s' "
                                     + "(SentenceEvent, Avro):%n  bootstrap servers: %s%n  schema registry:   %s%n"
-                                    + "Press Ctrl-C to stop.%n%n", topics.input().name(), kafka.bootstrapServers(),
-                            registry.ccompatUrl());
+                                    + "  metrics:           %s%nPress Ctrl-C to stop.%n%n", topics.input().name(),
+                            kafka.bootstrapServers(), registry.ccompatUrl(), http);
                     out.flush();
                 }
                 if (failed.getAsBoolean()) {

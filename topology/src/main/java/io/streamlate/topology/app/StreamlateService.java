@@ -1,28 +1,37 @@
 package io.streamlate.topology.app;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamlate.model.LanguagePair;
 import io.streamlate.model.ModelRegistry;
+import io.streamlate.model.Translator;
 import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.schemas.registry.RegistryConfig;
 import io.streamlate.schemas.registry.SchemaRegistryClient;
 import io.streamlate.schemas.registry.SchemaRegistryException;
-import io.streamlate.schemas.serde.AvroSerdeConfig;
 import io.streamlate.topology.Topics;
 import io.streamlate.topology.TranslationTopology;
 import io.streamlate.topology.backpressure.BackpressureController;
 import io.streamlate.topology.backpressure.PauseSwitch;
 import io.streamlate.topology.batching.MicroBatcher;
 import io.streamlate.topology.batching.SourceTokenCounter;
+import io.streamlate.topology.observability.HealthChecks;
+import io.streamlate.topology.observability.HealthServer;
+import io.streamlate.topology.observability.RegistryProbe;
+import io.streamlate.topology.observability.StreamlateMetrics;
 import io.streamlate.topology.processing.BatchSubmitter;
-import io.streamlate.topology.processing.ProcessingListener;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,39 +40,59 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One running instance of the service: models → micro-batcher → {@link TranslationTopology#build} →
- * {@link KafkaStreams}. The application's only wiring, used by {@link StreamlateApp} and by the end-to-end tests.
- * {@link #close()} stops in dependency order: Kafka Streams first (tasks close, pending inputs stay committed), then
- * the batcher (drains what is queued, abandons the rest at its deadline), then the models, which must outlive every
- * engine call. Every step runs even if an earlier one failed; failures are logged and rethrown together.
+ * {@link KafkaStreams}, with its backpressure controller, metrics and health endpoints. The application's only
+ * wiring, used by {@link StreamlateApp} and by the end-to-end tests.
+ *
+ * <p>Start: the models load, the output schemas are resolved in the registry (so writing outputs never needs it
+ * again; an unreachable registry fails the start), Kafka Streams starts, then the controller and the HTTP server.
+ * A stream thread that dies shuts the client down (the app then exits non-zero and liveness fails).
+ *
+ * <p>{@link #close()} stops in dependency order: the controller, Kafka Streams (tasks close, pending inputs stay
+ * committed), the batcher (drains what is queued, abandons the rest at its deadline), the models (which must
+ * outlive every engine call), the registry probe and metric binders, and the HTTP server last. Every step runs
+ * even if an earlier one failed; failures are logged and rethrown together.
  */
 public final class StreamlateService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamlateService.class);
     public static final Duration DEFAULT_STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration REGISTRY_PROBE_INTERVAL = Duration.ofSeconds(5);
+    static final Duration REGISTRY_PROBE_MAX_AGE = Duration.ofSeconds(30);
 
     private final ModelRegistry models;
     private final MicroBatcher batcher;
     private final BackpressureController backpressure;
-    private final KafkaStreams streams;
+    private final InstanceListener listener;
+    private final PrometheusMeterRegistry meters;
+    private final StreamlateMetrics metrics;
+    private final RegistryProbe registryProbe;
+    private KafkaStreams streams;
+    private HealthServer health;
     private final CountDownLatch running = new CountDownLatch(1);
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
+    private final AtomicBoolean streamThreadDied = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration closeTimeout;
 
-    private StreamlateService(ModelRegistry models, MicroBatcher batcher, BackpressureController backpressure,
-                              KafkaStreams streams, Duration closeTimeout) {
-        this.models = models;
-        this.batcher = batcher;
-        this.backpressure = backpressure;
-        this.streams = streams;
+    private StreamlateService(ServiceConfig config, SessionSettings sessions, Duration closeTimeout) {
         this.closeTimeout = closeTimeout;
-        streams.setStateListener((now, before) -> {
-            state.set(now);
-            log.info("Kafka Streams {} -> {}", before, now);
-            if (now == KafkaStreams.State.RUNNING) {
-                running.countDown();
-            }
-        });
+        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = new StreamlateMetrics(meters);
+        metrics.bindJvmAndProcess();
+        this.models = new ModelRegistry(sessions);
+        SchemaRegistryClient registryClient = new SchemaRegistryClient(RegistryConfig.from(config.serdes()));
+        this.registryProbe = RegistryProbe.start(registryClient::checkReachable, REGISTRY_PROBE_INTERVAL,
+                REGISTRY_PROBE_MAX_AGE, Clock.systemUTC());
+        this.batcher = MicroBatcher.builder(models::get, new SourceTokenCounter(models::get))
+                .policy(config.topology().batchPolicy())
+                .listener(metrics)
+                .build();
+        this.backpressure = new BackpressureController(config.topology().pausePolicy(), batcher::queued,
+                reachable(registryClient));
+        this.listener = new InstanceListener(metrics, backpressure);
+        metrics.gaugePendingInputs(listener::pending);
+        metrics.gaugeBatcher(batcher::queued, batcher::inFlight);
+        metrics.gaugePaused(() -> backpressure.reason() != BackpressureController.Reason.NONE);
     }
 
     /** Loads the configured models, builds the batcher and the topology, and starts Kafka Streams. */
@@ -76,61 +105,67 @@ public final class StreamlateService implements AutoCloseable {
         if (modelDirectories.isEmpty()) {
             throw new IllegalArgumentException("at least one model directory is needed");
         }
-        ModelRegistry models = new ModelRegistry(sessions);
-        MicroBatcher batcher = null;
-        BackpressureController backpressure = null;
+        StreamlateService service = new StreamlateService(config, sessions, closeTimeout);
         try {
-            for (Path directory : modelDirectories) {
-                log.info("Loaded model {} from {}", models.load(directory), directory);
-            }
-            batcher = MicroBatcher.builder(models::get, new SourceTokenCounter(models::get))
-                    .policy(config.topology().batchPolicy())
-                    .build();
-            Topics topics = Topics.of(config.topology(), config.serdes());
-            topics.prepareOutputs();
-            MicroBatcher queue = batcher;
-            backpressure = new BackpressureController(config.topology().pausePolicy(), queue::queued,
-                    registryProbe(config));
-            BackpressureController controller = backpressure;
-            ProcessingListener listener = new ProcessingListener() {
-                @Override
-                public void registryFailed(SchemaRegistryException error) {
-                    controller.registryFailed();
-                }
-            };
-            Topology topology = TranslationTopology.build(config.topology(), BatchSubmitter.of(batcher), topics,
-                    listener);
-            log.info("Topology:\n{}", topology.describe());
-            StreamlateService service = new StreamlateService(models, batcher, backpressure,
-                    new KafkaStreams(topology, config.streams()), closeTimeout);
-            service.streams.start();
-            backpressure.start(PauseSwitch.of(service.streams));
+            service.run(config, modelDirectories);
             return service;
         } catch (RuntimeException | Error e) {
-            if (backpressure != null) {
-                backpressure.close();
+            try {
+                service.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
             }
-            if (batcher != null) {
-                batcher.close(Duration.ZERO);
-            }
-            models.close();
             throw e;
         }
     }
 
-    /**
-     * True when the registry answers a question about the input topic's subject (not found counts: it answered),
-     * with the serdes' own connection settings.
-     */
-    private static BooleanSupplier registryProbe(ServiceConfig config) {
-        SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.from(config.serdes()));
-        String subject = AvroSerdeConfig.subject(config.topology().inputTopic(), false);
+    private void run(ServiceConfig config, List<Path> modelDirectories) {
+        for (Path directory : modelDirectories) {
+            LanguagePair pair = models.load(directory);
+            Translator translator = models.get(pair);
+            metrics.modelLoaded(pair, translator.manifest().modelId(), translator.manifest().modelVersion(),
+                    translator.device());
+            log.info("Loaded model {} {} for {} from {} on {}", translator.manifest().modelId(),
+                    translator.manifest().modelVersion(), pair, directory, translator.device());
+        }
+        Topics topics = Topics.of(config.topology(), config.serdes());
+        topics.prepareOutputs();
+        Topology topology = TranslationTopology.build(config.topology(), BatchSubmitter.of(batcher), topics,
+                listener);
+        log.info("Topology:\n{}", topology.describe());
+        streams = new KafkaStreams(topology, config.streams());
+        streams.setStateListener((now, before) -> {
+            state.set(now);
+            log.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(error -> {
+            streamThreadDied.set(true);
+            log.error("A stream thread died; shutting the client down", error);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        metrics.bindStreams(streams);
+        streams.start();
+        backpressure.start(PauseSwitch.of(streams));
+        if (config.httpPort() >= 0) {
+            health = HealthServer.start(config.httpPort(), meters, new HealthChecks(
+                    () -> !models.languagePairs().isEmpty(), registryProbe::latest, state::get,
+                    streamThreadDied::get));
+            log.info("Health and metrics on http://0.0.0.0:{}/ (health/live, health/ready, metrics)",
+                    health.port());
+        }
+    }
+
+    /** True when the registry answers a cheap request (one try): what the backpressure controller probes. */
+    private static BooleanSupplier reachable(SchemaRegistryClient client) {
         return () -> {
             try {
-                client.latest(subject);
+                client.checkReachable();
                 return true;
             } catch (SchemaRegistryException e) {
-                return e.isNotFound();
+                return false;
             }
         };
     }
@@ -152,7 +187,12 @@ public final class StreamlateService implements AutoCloseable {
         return backpressure;
     }
 
-    /** Closes streams (bounded), then the batcher (drain, bounded), then the models; idempotent. */
+    /** The port of the health and metrics server, empty when it is off ({@link ServiceConfig#HTTP_PORT} = -1). */
+    public Optional<Integer> httpPort() {
+        return Optional.ofNullable(health).map(HealthServer::port);
+    }
+
+    /** Closes everything in dependency order (see the class comment), each step bounded; idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -161,7 +201,7 @@ public final class StreamlateService implements AutoCloseable {
         List<RuntimeException> failures = new ArrayList<>();
         step(failures, "stopping the backpressure controller", backpressure::close);
         step(failures, "closing Kafka Streams", () -> {
-            if (!streams.close(closeTimeout)) {
+            if (streams != null && !streams.close(closeTimeout)) {
                 throw new IllegalStateException("Kafka Streams did not close within " + closeTimeout);
             }
         });
@@ -172,6 +212,13 @@ public final class StreamlateService implements AutoCloseable {
             }
         });
         step(failures, "closing the models", models::close);
+        step(failures, "stopping the registry probe", registryProbe::close);
+        step(failures, "stopping the metric binders", metrics::close);
+        step(failures, "stopping the HTTP server", () -> {
+            if (health != null) {
+                health.close();
+            }
+        });
         if (!failures.isEmpty()) {
             RuntimeException first = failures.get(0);
             failures.subList(1, failures.size()).forEach(first::addSuppressed);

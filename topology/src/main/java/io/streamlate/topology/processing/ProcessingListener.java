@@ -1,5 +1,6 @@
 package io.streamlate.topology.processing;
 
+import io.streamlate.model.LanguagePair;
 import io.streamlate.schemas.avro.ErrorClass;
 import io.streamlate.schemas.registry.SchemaRegistryException;
 
@@ -18,7 +19,7 @@ public interface ProcessingListener {
     }
 
     /** A translation (and its alignment) was forwarded, {@code endToEndMs} after the input was first seen. */
-    default void translated(int targetTokens, long endToEndMs) {
+    default void translated(LanguagePair pair, long endToEndMs) {
     }
 
     /** The number of inputs this instance holds pending changed by {@code delta}. */

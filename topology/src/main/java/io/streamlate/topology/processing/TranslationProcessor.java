@@ -362,7 +362,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
                     completion.timings(), endToEnd), input.timestamp()), sinks.translations());
             context.forward(new Record<>(input.key(), records.alignment(input, completion.result()),
                     input.timestamp()), sinks.alignments());
-            listener.translated(completion.result().targetPieces().size(), endToEnd);
+            listener.translated(input.pair(), endToEnd);
         } else {
             LOG.info("offset {} (id {}) failed: {}", input.offset(), input.event().getId(),
                     completion.error().getMessage());

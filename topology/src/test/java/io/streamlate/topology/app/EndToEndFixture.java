@@ -87,6 +87,7 @@ final class EndToEndFixture implements AutoCloseable {
         file.setProperty(TopologyConfig.DEFAULT_TARGET_LANGUAGE, "fr");
         file.setProperty(TopologyConfig.BATCH_MAX_SENTENCES, "8");
         file.setProperty(TopologyConfig.BATCH_WORKERS, "2");
+        file.setProperty(ServiceConfig.HTTP_PORT, "0");
         return file;
     }
 

@@ -1,5 +1,7 @@
 package io.streamlate.topology.app;
 
+import io.streamlate.model.onnx.Device;
+import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -9,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,6 +124,74 @@ class ServiceConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("streamlate.no.such.key");
         assertThatThrownBy(() -> ServiceConfig.build(properties("max.retries", "-1"), CLUSTER))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("max.retries");
+        assertThatThrownBy(() -> ServiceConfig.build(properties(ServiceConfig.DEVICE, "tpu"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(ServiceConfig.DEVICE)
+                .hasMessageContaining("cuda:N");
+        assertThatThrownBy(() -> ServiceConfig.build(properties(ServiceConfig.HTTP_PORT, "70000"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(ServiceConfig.HTTP_PORT);
+        assertThatThrownBy(() -> ServiceConfig.build(properties(ServiceConfig.MODELS, " , "), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(ServiceConfig.MODELS);
+        assertThatThrownBy(() -> ServiceConfig.build(properties(ServiceConfig.CPU_FALLBACK, "yes"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(ServiceConfig.CPU_FALLBACK);
+    }
+
+    @Test
+    void theEnvironmentOverridesTheFileAndTheCommandLineOverridesBoth() {
+        Properties layered = ServiceConfig.layered(
+                properties("bootstrap.servers", "file:1", "num.stream.threads", "1",
+                        "streamlate.batch.max.sentences", "8", "schema.registry.url", "http://file"),
+                Map.of("STREAMLATE_KAFKA_BOOTSTRAP_SERVERS", "env:1", "STREAMLATE_BATCH_MAX_SENTENCES", "16",
+                        "STREAMLATE_KAFKA_NUM_STREAM_THREADS", "2"),
+                Map.of("bootstrap.servers", "cli:1"));
+        ServiceConfig config = ServiceConfig.build(layered);
+
+        assertThat(config.streams().getProperty("bootstrap.servers")).isEqualTo("cli:1");
+        assertThat(config.streams().getProperty("num.stream.threads")).isEqualTo("2");
+        assertThat(config.topology().batchPolicy().maxSentences()).isEqualTo(16);
+        assertThat(config.serdes()).containsEntry("schema.registry.url", "http://file");
+    }
+
+    @Test
+    void engineAndHttpSettingsHaveDefaultsAndAreRead() {
+        ServiceConfig defaults = ServiceConfig.build(new Properties(), CLUSTER);
+        assertThat(defaults.engine().models()).containsExactly(Path.of("model/artifacts/en-fr"));
+        assertThat(defaults.engine().sessions()).isEqualTo(SessionSettings.DEFAULT);
+        assertThat(defaults.httpPort()).isEqualTo(8080);
+        assertThat(defaults.streams()).doesNotContainKeys(ServiceConfig.MODELS, ServiceConfig.HTTP_PORT);
+
+        ServiceConfig config = ServiceConfig.build(properties(ServiceConfig.MODELS, "/m/en-fr, /m/de-en",
+                ServiceConfig.DEVICE, "cuda:1", ServiceConfig.CPU_FALLBACK, "true", ServiceConfig.ENGINE_THREADS, "4",
+                ServiceConfig.HTTP_PORT, "-1"), CLUSTER);
+        assertThat(config.engine().models()).containsExactly(Path.of("/m/en-fr"), Path.of("/m/de-en"));
+        assertThat(config.engine().sessions()).isEqualTo(new SessionSettings(new Device(Device.Kind.CUDA, 1), true,
+                4, 1));
+        assertThat(config.httpPort()).isEqualTo(-1);
+    }
+
+    @Test
+    void describeHidesSecretsAndShowsTheRest() {
+        ServiceConfig config = ServiceConfig.build(properties(
+                "sasl.jaas.config", "ScramLoginModule required username=\"u\" password=\"hunter2\";",
+                "ssl.truststore.password", "trust-secret", "ssl.truststore.location", "/etc/ts.jks",
+                "basic.auth.user.info", "user:registry-secret", "basic.auth.credentials.source", "USER_INFO",
+                "ssl.key.password", "key-secret", "num.stream.threads", "3"), CLUSTER);
+        String described = config.describe();
+
+        assertThat(described).doesNotContain("hunter2", "trust-secret", "registry-secret", "key-secret")
+                .contains("sasl.jaas.config=[hidden]", "ssl.truststore.password=[hidden]",
+                        "basic.auth.user.info=[hidden]", "ssl.key.password=[hidden]",
+                        "ssl.truststore.location=/etc/ts.jks", "basic.auth.credentials.source=USER_INFO",
+                        "num.stream.threads=3", "bootstrap.servers=broker:9092");
+    }
+
+    @Test
+    void processMayNotBlockLongerThanHalfTheMaxPollInterval() {
+        assertThatThrownBy(() -> ServiceConfig.build(properties("max.poll.interval.ms", "8000",
+                TopologyConfig.OFFER_MAX_BLOCK_MS, "5000"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(TopologyConfig.OFFER_MAX_BLOCK_MS)
+                .hasMessageContaining("8000");
+        assertThat(ServiceConfig.build(properties("main.consumer.max.poll.interval.ms", "10000"), CLUSTER)
+                .topology().offerMaxBlock()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

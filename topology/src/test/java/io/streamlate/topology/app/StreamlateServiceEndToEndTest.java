@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,7 +172,25 @@ class StreamlateServiceEndToEndTest {
                 assertThat(record.value().getTopic()).isEqualTo(topology.inputTopic());
             }
             assertThat(dead).isEqualTo(bad);
+
+            // what an operator sees: ready, and the counts in the metrics
+            int port = service.httpPort().orElseThrow();
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(get(http, port, "/health/ready").statusCode()).isEqualTo(200);
+            assertThat(get(http, port, "/health/live").statusCode()).isEqualTo(200);
+            String metrics = get(http, port, "/metrics").body();
+            assertThat(metrics).contains("streamlate_sentences_translated_total{pair=\"en-fr\"} " + VALID + ".0",
+                    "streamlate_dead_letters_total{reason=\"DESERIALIZATION\"} 1.0",
+                    "streamlate_dead_letters_total{reason=\"EMPTY_TEXT\"} 1.0",
+                    "streamlate_dead_letters_total{reason=\"UNSUPPORTED_LANGUAGE_PAIR\"} 1.0",
+                    "streamlate_pending_inputs 0.0", "streamlate_execution_provider{provider=\"cpu\"} 1.0",
+                    "kafka_consumer_fetch_manager_records_lag_max");
         }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /**
