@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -66,6 +67,8 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     private static final Logger LOG = LoggerFactory.getLogger(TranslationProcessor.class);
     /** How long an undecoded input waits after a registry failure before it is decoded again. */
     static final Duration REGISTRY_RETRY = Duration.ofSeconds(1);
+    /** The id logged for a record whose value could not be decoded. */
+    static final String UNKNOWN_ID = "-";
 
     /** Names of the children the processor forwards to. */
     public record Sinks(String translations, String alignments, String deadLetters) {
@@ -76,6 +79,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         PendingInput input;
         Completion<Long> completion;
         DeadLetter rejection;
+        String rejectedId;
 
         Slot(PendingInput input) {
             this.input = input;
@@ -162,7 +166,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         try {
             event = decode(raw);
         } catch (InvalidPayloadException e) {
-            deadLetter(raw, ErrorClass.DESERIALIZATION, e.getMessage(), now);
+            deadLetter(raw, UNKNOWN_ID, ErrorClass.DESERIALIZATION, e.getMessage());
             return;
         } catch (SchemaRegistryException e) {
             registryFailed(raw, e);
@@ -173,7 +177,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         }
         Rejection rejection = validate(event);
         if (rejection != null) {
-            deadLetter(raw, rejection.errorClass(), rejection.reason(), now);
+            deadLetter(raw, event.getId(), rejection.errorClass(), rejection.reason());
             return;
         }
         PendingInput input = raw.withEvent(event, target(event));
@@ -221,7 +225,8 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
                         + " to the batcher", e);
             } catch (IllegalStateException e) {
                 // the batcher is closing: the inputs stay pending and are re-submitted after restart
-                LOG.warn("offset {} not submitted, it stays pending: {}", head.input.offset(), e.getMessage());
+                about(LOG.atWarn(), head.input, idOf(head.input))
+                        .log("not submitted, stays pending: {}", e.getMessage());
                 return;
             }
             if (admission == Admission.LEFT_LINE) {
@@ -264,6 +269,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
                 event = decode(raw);
             } catch (InvalidPayloadException e) {
                 slot.rejection = deadLetterOf(raw, ErrorClass.DESERIALIZATION, e.getMessage());
+                slot.rejectedId = UNKNOWN_ID;
                 return Admission.LEFT_LINE;
             } catch (SchemaRegistryException e) {
                 registryFailed(raw, e);
@@ -272,11 +278,12 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
             Rejection rejection = validate(event);
             if (rejection != null) {
                 slot.rejection = deadLetterOf(raw, rejection.errorClass(), rejection.reason());
+                slot.rejectedId = event.getId();
                 return Admission.LEFT_LINE;
             }
             slot.input = raw.withEvent(event, target(event));
             pending.put(raw.offset(), slot.input);
-            LOG.info("offset {} decoded after a registry failure", raw.offset());
+            about(LOG.atInfo(), raw, event.getId()).log("decoded after a registry failure");
         }
         Queue<Completion<Long>> sink = completions;
         PendingInput input = slot.input;
@@ -295,7 +302,8 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     private void registryFailed(PendingInput raw, SchemaRegistryException error) {
         registryFailed = true;
         registryRetryAtNanos = nanoTime.getAsLong() + REGISTRY_RETRY.toNanos();
-        LOG.warn("offset {} waits undecoded: the schema registry failed: {}", raw.offset(), error.getMessage());
+        about(LOG.atWarn(), raw, UNKNOWN_ID).log("waits undecoded: the schema registry failed: {}",
+                error.getMessage());
         listener.registryFailed(error);
     }
 
@@ -346,7 +354,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         while (!fifo.isEmpty() && fifo.firstEntry().getValue().resolved()) {
             Slot head = fifo.pollFirstEntry().getValue();
             if (head.rejection != null) {
-                forwardDeadLetter(head.input.key(), head.rejection, head.input.timestamp(), now);
+                forwardDeadLetter(head.input, head.rejectedId, head.rejection);
             } else {
                 forward(head.input, head.completion, now);
             }
@@ -364,14 +372,12 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
                     input.timestamp()), sinks.alignments());
             listener.translated(input.pair(), endToEnd);
         } else {
-            LOG.info("offset {} (id {}) failed: {}", input.offset(), input.event().getId(),
-                    completion.error().getMessage());
-            forwardDeadLetter(input.key(), DeadLetters.of(input, completion.error(), now), input.timestamp(), now);
+            forwardDeadLetter(input, input.event().getId(), DeadLetters.of(input, completion.error(), now));
         }
     }
 
-    private void deadLetter(PendingInput raw, ErrorClass errorClass, String reason, long now) {
-        forwardDeadLetter(raw.key(), deadLetterOf(raw, errorClass, reason), raw.timestamp(), now);
+    private void deadLetter(PendingInput raw, String id, ErrorClass errorClass, String reason) {
+        forwardDeadLetter(raw, id, deadLetterOf(raw, errorClass, reason));
     }
 
     private DeadLetter deadLetterOf(PendingInput raw, ErrorClass errorClass, String reason) {
@@ -379,11 +385,21 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
                 errorClass, reason, context.currentSystemTimeMs());
     }
 
-    private void forwardDeadLetter(byte[] key, DeadLetter letter, long timestamp, long now) {
-        LOG.info("dead-lettering {}-{}@{}: {} {}", letter.getTopic(), letter.getPartition(), letter.getOffset(),
-                letter.getErrorClass(), letter.getReason());
-        context.forward(new Record<>(key, letter, timestamp), sinks.deadLetters());
+    private void forwardDeadLetter(PendingInput input, String id, DeadLetter letter) {
+        about(LOG.atInfo(), input, id).addKeyValue("error_class", letter.getErrorClass())
+                .log("dead-lettered: {}", letter.getReason());
+        context.forward(new Record<>(input.key(), letter, input.timestamp()), sinks.deadLetters());
         listener.deadLettered(letter.getErrorClass());
+    }
+
+    /** The keys every per-record log line carries: the event id (or {@value #UNKNOWN_ID}) and the coordinates. */
+    private static LoggingEventBuilder about(LoggingEventBuilder line, PendingInput input, String id) {
+        return line.addKeyValue("id", id).addKeyValue("topic", input.topic())
+                .addKeyValue("partition", input.partition()).addKeyValue("offset", input.offset());
+    }
+
+    private static String idOf(PendingInput input) {
+        return input.decoded() ? input.event().getId() : UNKNOWN_ID;
     }
 
     @Override
