@@ -1,23 +1,7 @@
-// Cross-file facts that no schema catches: the service's contract (port 8080, /health/live, /health/ready,
-// /metrics, a grace period above its ~60 s drain), partition counts against worker counts, and names that
-// several files must spell alike (topics, consumer group, images). Each check returns what it verified or throws.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { DockerfileParser } from "dockerfile-ast";
-import { readYaml } from "./yaml-files.mjs";
-
-const HTTP_PORT = 8080;
-const LIVE_PATH = "/health/live";
-const READY_PATH = "/health/ready";
-const METRICS_PATH = "/metrics";
-const MIN_GRACE_SECONDS = 90;
-const IMAGE = { cpu: "streamlate:cpu", cuda: "streamlate:cuda" };
-
-function expect(condition, message) {
-  if (!condition) {
-    throw new Error(message);
-  }
-}
+// Kubernetes facts no schema catches: the worker pod against the service's contract, KEDA's replica ceiling against
+// the partitions the topic Job creates, the trigger's names against the ConfigMap, and the GPU overlay's image and
+// GPU request. Each check returns what it verified or throws.
+import { envValue, expect, HTTP_PORT, IMAGE, LIVE_PATH, METRICS_PATH, MIN_GRACE_SECONDS, READY_PATH } from "./contract.mjs";
 
 function single(resources, kind, where) {
   const found = resources.filter((resource) => resource.kind === kind);
@@ -25,18 +9,8 @@ function single(resources, kind, where) {
   return found[0];
 }
 
-function envValue(container, name) {
-  return container.env?.find((variable) => variable.name === name)?.value;
-}
-
 function workerContainer(statefulSet) {
   return statefulSet.spec.template.spec.containers.find((container) => container.name === "streamlate");
-}
-
-function readEnvFile(path) {
-  return Object.fromEntries(readFileSync(path, "utf8").split("\n")
-    .filter((line) => line.trim() !== "" && !line.startsWith("#"))
-    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
 }
 
 function checkWorkerPod(resources, where) {
@@ -147,98 +121,4 @@ export function checkServiceMonitor(serviceMonitor, baseResources) {
     expect(endpoint.path === METRICS_PATH, `ServiceMonitor path ${endpoint.path}, expected ${METRICS_PATH}`);
   }
   return [`ServiceMonitor selects Service ${service.metadata.name} and scrapes ${METRICS_PATH}`];
-}
-
-export function checkCompose(deployDir, baseResources) {
-  const composeDir = join(deployDir, "compose");
-  const compose = readYaml(join(composeDir, "compose.yaml"));
-  const gpu = readYaml(join(composeDir, "compose.gpu.yaml"));
-  const prometheus = readYaml(join(composeDir, "prometheus.yml"));
-  const shared = readEnvFile(join(composeDir, "streamlate.env"));
-  const worker = compose.services.streamlate;
-  const topics = compose.services["create-topics"];
-  const partitions = Number(topics.environment.TOPIC_PARTITIONS);
-
-  expect(worker.image === IMAGE.cpu, `compose: worker image ${worker.image}, expected ${IMAGE.cpu}`);
-  expect(gpu.services.streamlate.image === IMAGE.cuda, `compose.gpu: worker image ${gpu.services.streamlate.image}, expected ${IMAGE.cuda}`);
-  expect(worker.deploy.replicas <= partitions, `compose: ${worker.deploy.replicas} workers exceed ${partitions} input partitions`);
-  expect(worker.depends_on["create-topics"]?.condition === "service_completed_successfully",
-    "compose: workers must wait for create-topics to complete");
-  expect(worker.env_file === "streamlate.env" && topics.env_file === "streamlate.env",
-    "compose: workers and create-topics must share streamlate.env");
-  expect(worker.healthcheck.test.join(" ").includes(`localhost:${HTTP_PORT}${READY_PATH}`),
-    `compose: worker healthcheck must GET ${READY_PATH} on ${HTTP_PORT}`);
-  expect(parseInt(worker.stop_grace_period, 10) >= MIN_GRACE_SECONDS, `compose: stop_grace_period below ${MIN_GRACE_SECONDS}s`);
-  expect(topics.image === compose.services.kafka.image, "compose: create-topics must use the broker's image (same kafka-topics)");
-  for (const [service, dependency] of [["schema-registry", "kafka"], ["create-topics", "kafka"], ["streamlate", "schema-registry"]]) {
-    expect(compose.services[service].depends_on?.[dependency]?.condition === "service_healthy",
-      `compose: ${service} must wait for ${dependency} to be healthy`);
-    expect(compose.services[dependency].healthcheck, `compose: ${dependency} has no healthcheck to wait for`);
-  }
-
-  const scrape = prometheus.scrape_configs.find((job) => job.job_name === "streamlate");
-  expect(scrape?.metrics_path === METRICS_PATH, `prometheus.yml: job streamlate must scrape ${METRICS_PATH}`);
-  const discovery = scrape.dns_sd_configs?.[0];
-  expect(discovery?.names?.includes("streamlate") && discovery.port === HTTP_PORT,
-    `prometheus.yml: must discover the compose service "streamlate" on port ${HTTP_PORT}`);
-
-  const kubernetesConfig = baseResources.find((resource) => resource.metadata.name === "streamlate-config").data;
-  const kubernetesJob = baseResources.find((resource) => resource.kind === "Job");
-  for (const key of Object.keys(shared).filter((name) => name.startsWith("STREAMLATE_TOPIC_") || name === "STREAMLATE_KAFKA_APPLICATION_ID")) {
-    expect(kubernetesConfig[key] === shared[key], `compose ${key}=${shared[key]} but k8s ConfigMap has ${kubernetesConfig[key]}`);
-  }
-  expect(kubernetesJob.spec.template.spec.containers[0].image === topics.image,
-    `compose create-topics image ${topics.image} differs from the k8s Job's`);
-  const kubernetesPartitions = Number(envValue(kubernetesJob.spec.template.spec.containers[0], "TOPIC_PARTITIONS"));
-  expect(kubernetesPartitions === partitions, `compose creates ${partitions} input partitions, k8s ${kubernetesPartitions}`);
-  return [
-    `compose: ${worker.deploy.replicas} workers <= ${partitions} partitions, start order by healthchecks, readiness probe ${READY_PATH}`,
-    `compose: topic names, application id, partitions and Kafka image agree with k8s`,
-    `prometheus.yml: scrapes ${METRICS_PATH} of every "streamlate" replica on ${HTTP_PORT}`,
-  ];
-}
-
-function instructions(path) {
-  return DockerfileParser.parse(readFileSync(path, "utf8")).getInstructions();
-}
-
-// Simplified .dockerignore matching for the one layout used here: "**" excludes everything, then literal "!path"
-// lines bring single files back. Anything else in the file is refused rather than interpreted.
-function contextFiles(repositoryRoot) {
-  const lines = readFileSync(join(repositoryRoot, ".dockerignore"), "utf8").split("\n")
-    .map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
-  expect(lines[0] === "**", ".dockerignore must start with ** (send nothing but the files named after it)");
-  const included = lines.slice(1);
-  expect(included.every((line) => line.startsWith("!") && !/[*?[]/.test(line)),
-    ".dockerignore: after ** only literal !path lines are supported by this check");
-  return new Set(included.map((line) => line.slice(1)));
-}
-
-export function checkDockerfiles(repositoryRoot) {
-  const context = contextFiles(repositoryRoot);
-  const verified = [];
-  for (const [file, image] of [["Dockerfile", IMAGE.cpu], ["Dockerfile.cuda", IMAGE.cuda]]) {
-    const path = join(repositoryRoot, "deploy/docker", file);
-    const all = instructions(path);
-    const keyword = (name) => all.filter((instruction) => instruction.getKeyword() === name);
-    const copied = keyword("COPY").filter((copy) => !copy.getFromFlag())
-      .flatMap((copy) => copy.getArguments().slice(0, -1).map((argument) => argument.getValue()));
-    for (const source of copied) {
-      expect(context.has(source), `${file}: COPY ${source} is excluded from the build context by .dockerignore`);
-    }
-    expect(copied.includes("topology/target/streamlate-all.jar"), `${file}: must copy topology/target/streamlate-all.jar`);
-    expect(keyword("EXPOSE").some((expose) => expose.getArguments().some((argument) => argument.getValue() === String(HTTP_PORT))),
-      `${file}: must EXPOSE ${HTTP_PORT}`);
-    expect(keyword("HEALTHCHECK").some((check) => check.getTextContent().includes(LIVE_PATH)), `${file}: HEALTHCHECK must GET ${LIVE_PATH}`);
-    expect(keyword("USER").length > 0, `${file}: must switch to a non-root USER`);
-    const header = readFileSync(path, "utf8");
-    expect(header.includes(`docker build -f deploy/docker/${file} -t ${image} .`),
-      `${file}: its documented build command must tag ${image}`);
-    verified.push(`${file}: copies only context files (${copied.length}), EXPOSE ${HTTP_PORT}, HEALTHCHECK ${LIVE_PATH}, non-root, tagged ${image}`);
-  }
-  const readme = readFileSync(join(repositoryRoot, "deploy/README.md"), "utf8");
-  for (const [file, image] of [["Dockerfile", IMAGE.cpu], ["Dockerfile.cuda", IMAGE.cuda]]) {
-    expect(readme.includes(`docker build -f deploy/docker/${file} -t ${image} .`), `deploy/README.md: must document building ${image} from ${file}`);
-  }
-  return verified;
 }
