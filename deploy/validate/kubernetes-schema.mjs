@@ -1,6 +1,7 @@
 // Validates Kubernetes objects against the OpenAPI schemas compiled into kubernetes-models (Kubernetes' own API
 // types) and its KEDA and Prometheus Operator packages: types, required fields, enums and formats. Like any
-// OpenAPI check without a server it accepts unknown fields; the consistency-*.mjs checks assert the fields that matter by name.
+// OpenAPI check without a server it accepts unknown fields; the consistency-*.mjs checks assert the fields that
+// matter by name.
 const MODEL_PACKAGES = {
   "keda.sh/v1alpha1": "@kubernetes-models/keda/keda.sh/v1alpha1",
   "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
