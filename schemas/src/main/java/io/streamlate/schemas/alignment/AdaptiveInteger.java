@@ -3,8 +3,6 @@ package io.streamlate.schemas.alignment;
 import io.streamlate.schemas.InvalidPayloadException;
 import io.streamlate.schemas.InvalidPayloadException.Reason;
 
-import java.util.Arrays;
-
 /**
  * One kind of integer in format v2 with its own adaptive probabilities (schemas/README.md, "Integers"): an
  * unsigned {@code n} is {@code m = n + 1} in adaptive Exp-Golomb, its bit length {@code b - 1} in unary with one
@@ -18,12 +16,18 @@ final class AdaptiveInteger {
     private static final int FIRST_PREFIX = 2;
     private static final int PREFIX_CONTEXTS = 8;
 
-    private final int[] probabilities = newProbabilities(FIRST_PREFIX + PREFIX_CONTEXTS);
+    /** How many probabilities one integer context holds: zero, sign, then the prefix positions. */
+    static final int SIZE = FIRST_PREFIX + PREFIX_CONTEXTS;
 
-    static int[] newProbabilities(int count) {
-        int[] probabilities = new int[count];
-        Arrays.fill(probabilities, RangeEncoder.HALF);
-        return probabilities;
+    private final int[] probabilities;
+
+    /** @param initial the starting probabilities of zero, sign and prefix[0..7], copied */
+    AdaptiveInteger(int[] initial) {
+        if (initial.length != SIZE) {
+            throw new IllegalArgumentException("an integer context has " + SIZE + " probabilities, got "
+                    + initial.length);
+        }
+        this.probabilities = initial.clone();
     }
 
     void encodeUnsigned(RangeEncoder encoder, int value) {

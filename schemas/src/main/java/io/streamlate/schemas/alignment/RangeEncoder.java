@@ -3,16 +3,15 @@ package io.streamlate.schemas.alignment;
 import java.io.ByteArrayOutputStream;
 
 /**
- * The binary adaptive range coder of format v2 (schemas/README.md, "Range coder"): LZMA's, with 11-bit
- * probabilities adapting by 1/16 and without LZMA's always-zero first byte. Written by hand because no maintained
+ * The binary adaptive range coder of format v2 (schemas/README.md, "Range coder"): LZMA's (11-bit
+ * probabilities adapting by 1/32), without LZMA's always-zero first byte. Written by hand because no maintained
  * Java library exposes one: xz-java's is internal to its LZMA encoder and not exported from its module, and
  * general-purpose compressors (zlib, zstd) cannot be fed our own bit probabilities.
  */
 final class RangeEncoder {
 
     static final int PROBABILITY_BITS = 11;
-    static final int ADAPT_SHIFT = 4;
-    static final int HALF = 1 << (PROBABILITY_BITS - 1);
+    static final int ADAPT_SHIFT = 5;
     private static final int ONE = 1 << PROBABILITY_BITS;
     private static final int TOP = 1 << 24;
 

@@ -14,7 +14,7 @@ final class ReadmeExample {
     static final float[][] V1_DECODED = {{230 / 255f, 23 / 255f, 0f}, {101 / 255f, 102 / 255f, 52 / 255f}};
 
     /** The range coder is deterministic: every conforming encoder writes exactly these bytes. */
-    static final String V2_PAYLOAD_HEX = "02020379b90554a9f81800";
+    static final String V2_PAYLOAD_HEX = "02020343fa6a20fc9ac0";
 
     static final float[][] V2_DECODED = {{230 / 255f, 22 / 255f, 0f},
             {Math.nextDown(102 / 255f), 102 / 255f, 52 / 255f}};
