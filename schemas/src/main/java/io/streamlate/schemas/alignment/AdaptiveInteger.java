@@ -5,9 +5,10 @@ import io.streamlate.schemas.InvalidPayloadException.Reason;
 
 /**
  * One kind of integer in format v2 with its own adaptive probabilities (schemas/README.md, "Integers"): an
- * unsigned {@code n} is {@code m = n + 1} in adaptive Exp-Golomb, its bit length {@code b - 1} in unary with one
- * context per position, then the {@code b - 1} bits of {@code m} below its top bit at probability 1/2. A signed
- * value adds a zero flag and a sign before coding {@code |v| - 1}.
+ * unsigned {@code n} is coded as {@code m = n + 1} in adaptive Exp-Golomb: {@code L}, the bit length of {@code m}
+ * minus one, in unary ({@code L} ones, then a zero; one context per position, the eighth and later sharing one),
+ * then the {@code L} bits of {@code m} below its top bit at probability 1/2. A signed value adds a zero flag and a
+ * sign before coding {@code |v| - 1}.
  */
 final class AdaptiveInteger {
 

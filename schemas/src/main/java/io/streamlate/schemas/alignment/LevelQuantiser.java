@@ -25,6 +25,7 @@ final class LevelQuantiser {
 
     // 255 * w / 2 is exact in double for a float w, so these levels are reproducible in any language.
     private static int level(float weight) {
-        return Math.min(AttentionFormat.MAX_LEVEL, (int) Math.floor(AttentionFormat.LEVELS * (double) weight / 2 + 0.5));
+        int nearest = (int) Math.floor(AttentionFormat.LEVELS * (double) weight / 2 + 0.5);
+        return Math.min(AttentionFormat.MAX_LEVEL, nearest);
     }
 }

@@ -1,6 +1,6 @@
 package io.streamlate.schemas.alignment;
 
-/** The worked examples of schemas/README.md, the same matrix in both formats; tests pin the README's hex to the code. */
+/** The worked examples of schemas/README.md, one matrix in both formats; tests pin the README's hex to the code. */
 final class ReadmeExample {
 
     /** Row 0 drops its 0.01 under the 98% policy; row 1's column 0 rounds to the argmax's level. */
