@@ -3,8 +3,6 @@ package io.streamlate.bench;
 import io.streamlate.model.TranslationOutcome;
 import io.streamlate.model.Translator;
 import io.streamlate.model.onnx.SessionSettings;
-import io.streamlate.schemas.alignment.AttentionDecoder;
-import io.streamlate.schemas.alignment.AttentionEncoder;
 import io.streamlate.schemas.alignment.KeepPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,13 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
- * Size, loss and speed of the compressed attention codec on the attention a real model produces; writes
- * bench/results/alignment-codec-DATE.md. Run from the repository root with {@link #COMMAND}.
+ * Size, loss and speed of the compressed attention codec, format v2 beside v1 on the same matrices, on the
+ * attention a real model produces, and optionally the size and loss of both under other keep policies; writes
+ * bench/results/alignment-codec-v2-DATE.md. Run from the repository root with {@link #COMMAND}.
  */
 @Command(name = "alignment-codec-benchmark", mixinStandardHelpOptions = true,
-        description = "Bytes per token, error and speed of the attention codec on a model's attention.")
+        description = "Bytes per token, error and speed of attention codec v2 beside v1 on a model's attention.")
 public final class AlignmentCodecBenchmark implements Callable<Integer> {
 
     static final String COMMAND = "mvn -q -pl schemas,model -am install -DskipTests"
@@ -43,6 +43,10 @@ public final class AlignmentCodecBenchmark implements Callable<Integer> {
 
     @Option(names = "--max-kept", description = "most weights kept per row (default: ${DEFAULT-VALUE})")
     int maxKept = KeepPolicy.DEFAULT.maxKept();
+
+    @Option(names = "--sweep", split = ",", converter = KeepPolicyConverter.class, paramLabel = "MASS/MAX",
+            description = "also report size and loss of both formats under these keep policies, e.g. 950/8,900/6")
+    List<KeepPolicy> sweep = List.of();
 
     @Option(names = "--threads", description = "ORT intra-op threads for translating (default: ${DEFAULT-VALUE})")
     int threads = 2;
@@ -70,21 +74,26 @@ public final class AlignmentCodecBenchmark implements Callable<Integer> {
                     .map(outcome -> outcome.result().attention())
                     .toList();
         }
-        AttentionEncoder encoder = new AttentionEncoder(new KeepPolicy(massPermille, maxKept));
-        List<byte[]> payloads = matrices.stream().map(encoder::encode).toList();
-        CodecQuality quality = CodecQuality.measure(matrices,
-                payloads.stream().map(AttentionDecoder::decode).toList(), payloads);
-        CodecSpeed speed = CodecSpeed.measure(encoder, matrices, payloads, quality.float32Bytes(), repeats);
-        String table = CodecReport.render(quality, speed);
+        KeepPolicy policy = new KeepPolicy(massPermille, maxKept);
+        CodecRun v2 = CodecRun.measure(CodecFormat.V2, policy, matrices, repeats);
+        CodecRun v1 = CodecRun.measure(CodecFormat.V1, policy, matrices, repeats);
+        String table = CodecReport.render(v2, v1);
+        List<CodecRun> sweepV2 = sweep.stream().map(p -> CodecRun.measure(CodecFormat.V2, p, matrices, 0)).toList();
+        List<CodecRun> sweepV1 = sweep.stream().map(p -> CodecRun.measure(CodecFormat.V1, p, matrices, 0)).toList();
+        if (!sweep.isEmpty()) {
+            table += "\n## Keep-policy sweep (same matrices, no timing)\n\n" + CodecReport.sweep(sweepV2, sweepV1);
+        }
         System.out.print(table);
         Path report = writeReport(table, modelName, source, sentences.size());
         System.out.println("written to " + report);
-        return quality.argmaxSurvival() == 1.0 ? 0 : 1;
+        boolean argmaxKept = Stream.of(List.of(v2, v1), sweepV2, sweepV1).flatMap(List::stream)
+                .allMatch(run -> run.quality().argmaxSurvival() == 1.0);
+        return argmaxKept ? 0 : 1;
     }
 
     private Path writeReport(String table, String modelName, Path source, int sentences) throws IOException {
-        Path report = inputs.reportFile("alignment-codec");
-        String text = "# Attention codec on " + modelName + "\n\n"
+        Path report = inputs.reportFile("alignment-codec-v2");
+        String text = "# Attention codec v2 beside v1 on " + modelName + "\n\n"
                 + "Attention of the default-options translations of the first " + sentences + " sentences of "
                 + source + " (" + inputs.model() + "), keep policy " + massPermille + "‰ of each row's mass, at most "
                 + maxKept + " weights; speed is the median of " + repeats + " repeats after a warm-up on "

@@ -3,6 +3,7 @@ package io.streamlate.schemas.alignment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +32,24 @@ class AttentionCodecTest {
     private static final List<KeepPolicy> POLICIES = List.of(KeepPolicy.DEFAULT, new KeepPolicy(1000, 1000),
             new KeepPolicy(1, 1), new KeepPolicy(500, 3), new KeepPolicy(999, 2));
 
+    /** Both formats the encoders write, as functions of the keep policy. */
+    enum Format {
+        V1 {
+            @Override
+            byte[] encode(KeepPolicy policy, float[][] matrix) {
+                return new AttentionEncoderV1(policy).encode(matrix);
+            }
+        },
+        V2 {
+            @Override
+            byte[] encode(KeepPolicy policy, float[][] matrix) {
+                return new AttentionEncoder(policy).encode(matrix);
+            }
+        };
+
+        abstract byte[] encode(KeepPolicy policy, float[][] matrix);
+    }
+
     static Stream<Arguments> randomMatrices() {
         Random random = new Random(42);
         List<Arguments> cases = new ArrayList<>();
@@ -37,7 +58,9 @@ class AttentionCodecTest {
                 float[][] matrix = Matrices.softmaxRows(random, 1 + random.nextInt(40), 1 + random.nextInt(60),
                         temperature);
                 for (KeepPolicy policy : POLICIES) {
-                    cases.add(Arguments.of("T=" + temperature + " #" + i, policy, matrix));
+                    for (Format format : Format.values()) {
+                        cases.add(Arguments.of("T=" + temperature + " #" + i, format, policy, matrix));
+                    }
                 }
             }
         }
@@ -47,42 +70,56 @@ class AttentionCodecTest {
     static Stream<Arguments> adversarialMatrices() {
         List<Arguments> cases = new ArrayList<>();
         for (KeepPolicy policy : POLICIES) {
-            cases.add(Arguments.of("1x1", policy, new float[][] {{1f}}));
-            cases.add(Arguments.of("one-hot", policy, new float[][] {{0, 0, 1, 0}, {1, 0, 0, 0}, {0, 0, 0, 1}}));
-            cases.add(Arguments.of("uniform", policy, new float[][] {uniform(7), uniform(7)}));
-            cases.add(Arguments.of("uniform pair", policy, new float[][] {uniform(2)}));
-            cases.add(Arguments.of("ties at the end", policy, new float[][] {{0.1f, 0.1f, 0.4f, 0.4f}}));
-            cases.add(Arguments.of("tie first and last", policy, new float[][] {{0.45f, 0.05f, 0.05f, 0.45f}}));
-            cases.add(Arguments.of("near-tie, earlier column rounds up to the argmax level", policy,
-                    new float[][] {{0.3984f, 0.3996f, 0.2020f}}));
-            cases.add(Arguments.of("near-tie one ulp apart", policy,
-                    new float[][] {{0.5f, Math.nextUp(0.5f), 0f}, {Math.nextDown(0.5f), 0.5f, 0f}}));
-            cases.add(Arguments.of("all zero", policy, new float[][] {{0, 0, 0}, {0, -0f, 0}}));
-            cases.add(Arguments.of("tiny weights", policy, new float[][] {{1e-6f, 3e-6f, 2e-6f}}));
-            cases.add(Arguments.of("rows not summing to 1", policy, new float[][] {{0.2f, 0.3f, 0.1f}}));
+            for (Format format : Format.values()) {
+                adversarialCases().forEach((name, matrix) -> cases.add(Arguments.of(name, format, policy, matrix)));
+            }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    private static Map<String, float[][]> adversarialCases() {
+        Map<String, float[][]> cases = new LinkedHashMap<>();
+        cases.put("1x1", new float[][] {{1f}});
+        cases.put("one-hot", new float[][] {{0, 0, 1, 0}, {1, 0, 0, 0}, {0, 0, 0, 1}});
+        cases.put("uniform", new float[][] {uniform(7), uniform(7)});
+        cases.put("uniform pair", new float[][] {uniform(2)});
+        cases.put("ties at the end", new float[][] {{0.1f, 0.1f, 0.4f, 0.4f}});
+        cases.put("tie first and last", new float[][] {{0.45f, 0.05f, 0.05f, 0.45f}});
+        cases.put("near-tie, earlier column rounds up to the argmax level",
+                new float[][] {{0.3984f, 0.3996f, 0.2020f}});
+        cases.put("near-tie one ulp apart",
+                new float[][] {{0.5f, Math.nextUp(0.5f), 0f}, {Math.nextDown(0.5f), 0.5f, 0f}});
+        cases.put("all zero", new float[][] {{0, 0, 0}, {0, -0f, 0}});
+        cases.put("tiny weights", new float[][] {{1e-6f, 3e-6f, 2e-6f}});
+        cases.put("rows not summing to 1", new float[][] {{0.2f, 0.3f, 0.1f}});
+        cases.put("300 columns, argmax far right then far left", new float[][] {
+                spike(300, 280, 0.7f), spike(300, 3, 0.6f), spike(300, 299, 1f)});
+        cases.put("argmax of weight 1, the top level", new float[][] {{0f, 1f}, {1f, 0f}});
+        cases.put("argmax below 1/255 after a column", new float[][] {{0.001f, 0.003f, 0.002f}});
+        cases.put("weights just below the argmax on both sides", new float[][] {
+                {0.333f, Math.nextUp(0.333f), 0.333f, 0f, 0f}, {0.2f, 0.2f, 0.2f, 0.2f, 0.2f}});
+        return cases;
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource({"randomMatrices", "adversarialMatrices"})
-    void everyRowKeepsItsArgmaxExactly(String name, KeepPolicy policy, float[][] matrix) {
-        float[][] decoded = roundTrip(policy, matrix);
+    void everyRowKeepsItsArgmaxExactly(String name, Format format, KeepPolicy policy, float[][] matrix) {
+        float[][] decoded = roundTrip(format, policy, matrix);
 
         for (int r = 0; r < matrix.length; r++) {
             assertThat(Matrices.argmax(decoded[r])).as("argmax of row %d", r).isEqualTo(Matrices.argmax(matrix[r]));
         }
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource({"randomMatrices", "adversarialMatrices"})
-    void keptWeightsAreWithinOneLevelAndDroppedMassWithinThePolicy(String name, KeepPolicy policy,
+    void keptWeightsAreWithin1Over255AndDroppedMassWithinThePolicy(String name, Format format, KeepPolicy policy,
                                                                      float[][] matrix) {
-        float[][] decoded = roundTrip(policy, matrix);
+        float[][] decoded = roundTrip(format, policy, matrix);
 
-        RowQuantiser quantiser = new RowQuantiser(policy);
         for (int r = 0; r < matrix.length; r++) {
-            int[] keptColumns = quantiser.quantise(matrix[r]).columns();
+            int[] keptColumns = KeptColumns.byWeight(matrix[r], policy);
+            Arrays.sort(keptColumns);
             double rowMass = 0;
             double droppedMass = 0;
             double smallestKept = 1;
@@ -109,48 +146,75 @@ class AttentionCodecTest {
         }
     }
 
-    @Test
-    void preservesTheShapeOfEmptyAndZeroColumnMatrices() {
-        assertThat(roundTrip(KeepPolicy.DEFAULT, new float[0][])).isEmpty();
-        assertThat(roundTrip(KeepPolicy.DEFAULT, new float[3][0])).hasDimensions(3, 0);
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void preservesTheShapeOfEmptyAndZeroColumnMatrices(Format format) {
+        assertThat(roundTrip(format, KeepPolicy.DEFAULT, new float[0][])).isEmpty();
+        assertThat(roundTrip(format, KeepPolicy.DEFAULT, new float[3][0])).hasDimensions(3, 0);
     }
 
     @Test
-    void aTrainedLookingMatrixIsFarSmallerThanFloat32() {
+    void aTrainedLookingMatrixIsFarSmallerThanFloat32AndSmallerInV2ThanInV1() {
         float[][] matrix = Matrices.softmaxRows(new Random(7), 30, 30, 0.3);
 
-        byte[] payload = new AttentionEncoder(KeepPolicy.DEFAULT).encode(matrix);
+        byte[] v1 = Format.V1.encode(KeepPolicy.DEFAULT, matrix);
+        byte[] v2 = Format.V2.encode(KeepPolicy.DEFAULT, matrix);
 
-        assertThat(payload.length).isLessThan(30 * 30 * 4 / 4);
+        assertThat(v1.length).isLessThan(30 * 30 * 4 / 4);
+        assertThat(v2.length).isLessThan(v1.length);
     }
 
     @Test
     void keepsEveryNonZeroWeightUnderAFullMassPolicy() {
         float[][] matrix = {{0.25f, 0f, 0.25f, 0.5f}};
 
-        float[][] decoded = roundTrip(new KeepPolicy(1000, 16), matrix);
-
-        assertThat(decoded[0]).containsExactly(new float[] {64 / 255f, 0f, 64 / 255f, 128 / 255f});
+        assertThat(roundTrip(Format.V1, new KeepPolicy(1000, 16), matrix)[0])
+                .containsExactly(64 / 255f, 0f, 64 / 255f, 128 / 255f);
+        // 2/255 steps: 0.25 is 31.875 of them, 0.5 is 63.75; the earlier 0.25 is no tie with the argmax
+        assertThat(roundTrip(Format.V2, new KeepPolicy(1000, 16), matrix)[0])
+                .containsExactly(64 / 255f, 0f, 64 / 255f, 128 / 255f);
     }
 
     @Test
-    void bodyOfTheReadmeExampleMatchesTheSpecByteForByte() {
-        byte[] body = new AttentionEncoder(KeepPolicy.DEFAULT).body(ReadmeExample.MATRIX);
+    void anEarlierColumnWithTheArgmaxLevelDecodesOneFloatStepBelowIt() {
+        float[][] decoded = roundTrip(Format.V2, KeepPolicy.DEFAULT, new float[][] {{0.3984f, 0.3996f, 0.2020f}});
 
-        assertThat(HexFormat.of().formatHex(body)).isEqualTo(ReadmeExample.BODY_HEX);
+        assertThat(decoded[0]).containsExactly(Math.nextDown(102 / 255f), 102 / 255f, 52 / 255f);
     }
 
     @Test
-    void readmeExamplePayloadDecodesToTheDocumentedMatrix() {
-        byte[] payload = HexFormat.of().parseHex(ReadmeExample.PAYLOAD_HEX);
+    void anArgmaxBelowHalfAStepDecodesAsOneOver255() {
+        float[][] decoded = roundTrip(Format.V2, new KeepPolicy(1000, 16), new float[][] {{0.001f, 0.003f}});
+
+        assertThat(decoded[0]).containsExactly(0f, 1 / 255f);
+    }
+
+    @Test
+    void v1BodyOfTheReadmeExampleMatchesTheSpecByteForByte() {
+        byte[] body = new AttentionEncoderV1(KeepPolicy.DEFAULT).body(ReadmeExample.MATRIX);
+
+        assertThat(HexFormat.of().formatHex(body)).isEqualTo(ReadmeExample.V1_BODY_HEX);
+    }
+
+    @Test
+    void v1ReadmeExamplePayloadStillDecodesToTheDocumentedMatrix() {
+        byte[] payload = HexFormat.of().parseHex(ReadmeExample.V1_PAYLOAD_HEX);
 
         float[][] decoded = AttentionDecoder.decode(payload);
 
-        assertThat(decoded).isDeepEqualTo(ReadmeExample.DECODED);
+        assertThat(decoded).isDeepEqualTo(ReadmeExample.V1_DECODED);
     }
 
     @Test
-    void readmeShowsTheBytesOfTheExample() throws IOException {
+    void v2PayloadOfTheReadmeExampleMatchesTheSpecByteForByte() {
+        byte[] payload = new AttentionEncoder(KeepPolicy.DEFAULT).encode(ReadmeExample.MATRIX);
+
+        assertThat(HexFormat.of().formatHex(payload)).isEqualTo(ReadmeExample.V2_PAYLOAD_HEX);
+        assertThat(AttentionDecoder.decode(payload)).isDeepEqualTo(ReadmeExample.V2_DECODED);
+    }
+
+    @Test
+    void readmeShowsTheBytesOfBothExamples() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
         String body = readme.substring(readme.indexOf("Body (17 bytes)"), readme.indexOf("Payload (26 bytes"));
 
@@ -160,33 +224,35 @@ class AttentionCodecTest {
         while (line.find()) {
             bodyHex.append(line.group(1).replace(" ", ""));
         }
-        assertThat(bodyHex).hasToString(ReadmeExample.BODY_HEX);
-        assertThat(readme).contains(HexFormat.ofDelimiter(" ").formatHex(HexFormat.of().parseHex(
-                ReadmeExample.PAYLOAD_HEX)));
+        assertThat(bodyHex).hasToString(ReadmeExample.V1_BODY_HEX);
+        assertThat(readme).contains(spaced(ReadmeExample.V1_PAYLOAD_HEX), spaced(ReadmeExample.V2_PAYLOAD_HEX));
     }
 
     @Test
-    void encoderOutputIsTheVersionByteThenAZlibStreamOfTheBody() {
-        float[][] matrix = ReadmeExample.MATRIX;
-        AttentionEncoder encoder = new AttentionEncoder(KeepPolicy.DEFAULT);
+    void v1EncoderOutputIsTheVersionByteThenAZlibStreamOfTheBody() {
+        AttentionEncoderV1 encoder = new AttentionEncoderV1(KeepPolicy.DEFAULT);
 
-        byte[] payload = encoder.encode(matrix);
+        byte[] payload = encoder.encode(ReadmeExample.MATRIX);
 
-        assertThat(payload[0]).isEqualTo((byte) AttentionFormat.VERSION);
-        assertThat(Payloads.inflate(payload)).isEqualTo(encoder.body(matrix));
+        assertThat(payload[0]).isEqualTo((byte) AttentionFormat.VERSION_1);
+        assertThat(Payloads.inflate(payload)).isEqualTo(encoder.body(ReadmeExample.MATRIX));
     }
 
-    @Test
-    void rejectsMatricesItCannotRepresent() {
-        AttentionEncoder encoder = new AttentionEncoder(KeepPolicy.DEFAULT);
-
-        assertThatThrownBy(() -> encoder.encode(new float[][] {{0.5f, Float.NaN}}))
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void rejectsMatricesItCannotRepresent(Format format) {
+        assertThatThrownBy(() -> format.encode(KeepPolicy.DEFAULT, new float[][] {{0.5f, Float.NaN}}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0][1] = NaN");
-        assertThatThrownBy(() -> encoder.encode(new float[][] {{-0.1f}})).hasMessageContaining("not in [0, 1]");
-        assertThatThrownBy(() -> encoder.encode(new float[][] {{1.5f}})).hasMessageContaining("not in [0, 1]");
-        assertThatThrownBy(() -> encoder.encode(new float[][] {{1f, 0f}, {1f}})).hasMessageContaining("row 1");
-        assertThatThrownBy(() -> encoder.encode(new float[][] {{1f}, null})).hasMessageContaining("row 1 is null");
-        assertThatThrownBy(() -> encoder.encode(new float[2048][1024])).hasMessageContaining("exceeds");
+        assertThatThrownBy(() -> format.encode(KeepPolicy.DEFAULT, new float[][] {{-0.1f}}))
+                .hasMessageContaining("not in [0, 1]");
+        assertThatThrownBy(() -> format.encode(KeepPolicy.DEFAULT, new float[][] {{1.5f}}))
+                .hasMessageContaining("not in [0, 1]");
+        assertThatThrownBy(() -> format.encode(KeepPolicy.DEFAULT, new float[][] {{1f, 0f}, {1f}}))
+                .hasMessageContaining("row 1");
+        assertThatThrownBy(() -> format.encode(KeepPolicy.DEFAULT, new float[][] {{1f}, null}))
+                .hasMessageContaining("row 1 is null");
+        assertThatThrownBy(() -> format.encode(KeepPolicy.DEFAULT, new float[2048][1024]))
+                .hasMessageContaining("exceeds");
     }
 
     @Test
@@ -196,8 +262,10 @@ class AttentionCodecTest {
         assertThatThrownBy(() -> new KeepPolicy(980, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static float[][] roundTrip(KeepPolicy policy, float[][] matrix) {
-        float[][] decoded = AttentionDecoder.decode(new AttentionEncoder(policy).encode(matrix));
+    private static float[][] roundTrip(Format format, KeepPolicy policy, float[][] matrix) {
+        byte[] payload = format.encode(policy, matrix);
+        assertThat(payload[0]).isEqualTo((byte) (format == Format.V1 ? 1 : 2));
+        float[][] decoded = AttentionDecoder.decode(payload);
         assertThat(decoded.length).isEqualTo(matrix.length);
         for (int r = 0; r < matrix.length; r++) {
             assertThat(decoded[r]).hasSameSizeAs(matrix[r]);
@@ -205,9 +273,21 @@ class AttentionCodecTest {
         return decoded;
     }
 
+    private static String spaced(String hex) {
+        return HexFormat.ofDelimiter(" ").formatHex(HexFormat.of().parseHex(hex));
+    }
+
     private static float[] uniform(int columns) {
         float[] row = new float[columns];
         Arrays.fill(row, 1f / columns);
+        return row;
+    }
+
+    /** {@code peak} at {@code at}, the rest spread evenly over the other columns. */
+    private static float[] spike(int columns, int at, float peak) {
+        float[] row = new float[columns];
+        Arrays.fill(row, (1 - peak) / (columns - 1));
+        row[at] = peak;
         return row;
     }
 }

@@ -10,9 +10,9 @@ import java.util.HexFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class AttentionDecoderErrorsTest {
+class AttentionDecoderV1ErrorsTest {
 
-    private static final byte[] EXAMPLE = HexFormat.of().parseHex(ReadmeExample.PAYLOAD_HEX);
+    private static final byte[] EXAMPLE = HexFormat.of().parseHex(ReadmeExample.V1_PAYLOAD_HEX);
 
     @Test
     void emptyOrNullPayloadIsTruncated() {
@@ -22,7 +22,7 @@ class AttentionDecoderErrorsTest {
 
     @Test
     void unknownVersionsAreRejectedBeforeAnythingElseIsRead() {
-        for (int version : new int[] {0, 2, 0x78, 255}) {
+        for (int version : new int[] {0, 3, 0x78, 255}) {
             byte[] payload = EXAMPLE.clone();
             payload[0] = (byte) version;
 
@@ -47,7 +47,7 @@ class AttentionDecoderErrorsTest {
             // everywhere else the zlib header check or Adler-32 catches it.
             try {
                 assertThat(AttentionDecoder.decode(payload)).as("flipped bit %d", bit)
-                        .isDeepEqualTo(ReadmeExample.DECODED);
+                        .isDeepEqualTo(ReadmeExample.V1_DECODED);
             } catch (InvalidPayloadException detected) {
                 // the outcome we want for every other bit
             }
@@ -63,15 +63,15 @@ class AttentionDecoderErrorsTest {
 
     @Test
     void bytesAfterTheLastRowAreCorrupt() {
-        byte[] body = Arrays.copyOf(HexFormat.of().parseHex(ReadmeExample.BODY_HEX),
-                ReadmeExample.BODY_HEX.length() / 2 + 1);
+        byte[] body = Arrays.copyOf(HexFormat.of().parseHex(ReadmeExample.V1_BODY_HEX),
+                ReadmeExample.V1_BODY_HEX.length() / 2 + 1);
 
         assertReason(Payloads.of(1, body), Reason.CORRUPT, "1 bytes follow the last row");
     }
 
     @Test
     void aBodyEndingInsideItsStructureIsTruncated() {
-        byte[] body = HexFormat.of().parseHex(ReadmeExample.BODY_HEX);
+        byte[] body = HexFormat.of().parseHex(ReadmeExample.V1_BODY_HEX);
         for (int length = 0; length < body.length; length++) {
             byte[] prefix = Arrays.copyOf(body, length);
 
