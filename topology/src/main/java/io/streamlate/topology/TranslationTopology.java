@@ -1,7 +1,6 @@
 package io.streamlate.topology;
 
 import io.streamlate.schemas.alignment.AttentionEncoder;
-import io.streamlate.schemas.alignment.KeepPolicy;
 import io.streamlate.topology.batching.MicroBatcher;
 import io.streamlate.topology.config.TopologyConfig;
 import io.streamlate.topology.processing.BatchSubmitter;
@@ -62,7 +61,7 @@ public final class TranslationTopology {
      */
     public static Topology build(TopologyConfig config, BatchSubmitter batcher, Topics topics,
                                  ProcessingListener listener) {
-        TranslationRecords records = new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT));
+        TranslationRecords records = new TranslationRecords(new AttentionEncoder(config.keepPolicy()));
         StoreBuilder<KeyValueStore<Long, PendingInput>> store = pendingStore(config.pendingStoreName());
         ProcessorSupplier<byte[], byte[], byte[], SpecificRecord> processors =
                 new ProcessorSupplier<>() {

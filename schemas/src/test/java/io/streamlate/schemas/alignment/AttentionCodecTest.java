@@ -191,7 +191,7 @@ class AttentionCodecTest {
 
     @Test
     void v1BodyOfTheReadmeExampleMatchesTheSpecByteForByte() {
-        byte[] body = new AttentionEncoderV1(KeepPolicy.DEFAULT).body(ReadmeExample.MATRIX);
+        byte[] body = new AttentionEncoderV1(ReadmeExample.POLICY).body(ReadmeExample.MATRIX);
 
         assertThat(HexFormat.of().formatHex(body)).isEqualTo(ReadmeExample.V1_BODY_HEX);
     }
@@ -207,7 +207,7 @@ class AttentionCodecTest {
 
     @Test
     void v2PayloadOfTheReadmeExampleMatchesTheSpecByteForByte() {
-        byte[] payload = new AttentionEncoder(KeepPolicy.DEFAULT).encode(ReadmeExample.MATRIX);
+        byte[] payload = new AttentionEncoder(ReadmeExample.POLICY).encode(ReadmeExample.MATRIX);
 
         assertThat(HexFormat.of().formatHex(payload)).isEqualTo(ReadmeExample.V2_PAYLOAD_HEX);
         assertThat(AttentionDecoder.decode(payload)).isDeepEqualTo(ReadmeExample.V2_DECODED);

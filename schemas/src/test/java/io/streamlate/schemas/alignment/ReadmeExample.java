@@ -5,6 +5,8 @@ final class ReadmeExample {
 
     /** Row 0 drops its 0.01 under the 98% policy; row 1's column 0 rounds to the argmax's level. */
     static final float[][] MATRIX = {{0.9f, 0.09f, 0.01f}, {0.3984f, 0.3996f, 0.2020f}};
+    /** The policy the README's examples are written with (version 1 writes it into the payload). */
+    static final KeepPolicy POLICY = new KeepPolicy(980, 16);
 
     static final String V1_BODY_HEX = "0203d40710020000e61703000000656634";
 

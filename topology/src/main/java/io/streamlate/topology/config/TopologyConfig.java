@@ -1,5 +1,6 @@
 package io.streamlate.topology.config;
 
+import io.streamlate.schemas.alignment.KeepPolicy;
 import io.streamlate.topology.backpressure.PausePolicy;
 import io.streamlate.topology.batching.BatchPolicy;
 import org.apache.kafka.common.config.ConfigException;
@@ -44,13 +45,17 @@ import java.util.function.Function;
  * @param pausePolicy             {@value #PAUSE_AT_QUEUED} (default 3/4 of the batcher's max queued) and
  *                                {@value #RESUME_BELOW_QUEUED} (default 1/4): the backpressure controller pauses
  *                                Kafka Streams at the first queue depth and resumes below the second
+ * @param keepPolicy              {@value #KEEP_MASS_PERMILLE} (default 950, bounds [1, 1000]) and
+ *                                {@value #KEEP_MAX} (default 8, at least 1): which attention weights the Alignment
+ *                                records keep (KeepPolicy; 1000 keeps every weight within 1/255, larger payloads)
  * @param pendingStoreName        {@value #PENDING_STORE} (default {@code pending-translations}): the changelogged
  *                                store of inputs not yet answered; renaming it loses what is pending
  */
 public record TopologyConfig(String inputTopic, String translationsTopic, String alignmentsTopic,
                              String deadLetterTopic, Optional<String> defaultTargetLanguage, int maxTextChars,
                              BatchPolicy batchPolicy, Duration punctuationInterval, Duration offerTimeout,
-                             Duration offerMaxBlock, PausePolicy pausePolicy, String pendingStoreName) {
+                             Duration offerMaxBlock, PausePolicy pausePolicy, KeepPolicy keepPolicy,
+                             String pendingStoreName) {
 
     public static final String PREFIX = "streamlate.";
     public static final String INPUT_TOPIC = "streamlate.topic.input";
@@ -69,6 +74,8 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
     public static final String OFFER_MAX_BLOCK_MS = "streamlate.offer.max.block.ms";
     public static final String PAUSE_AT_QUEUED = "streamlate.backpressure.pause.queued";
     public static final String RESUME_BELOW_QUEUED = "streamlate.backpressure.resume.queued";
+    public static final String KEEP_MASS_PERMILLE = "streamlate.alignment.keep.mass.permille";
+    public static final String KEEP_MAX = "streamlate.alignment.keep.max";
     public static final String PENDING_STORE = "streamlate.store.pending";
 
     /** Keys with the {@code streamlate.} prefix that belong to other parts (the Avro serdes). */
@@ -76,7 +83,7 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
     private static final Set<String> KEYS = Set.of(INPUT_TOPIC, TRANSLATIONS_TOPIC, ALIGNMENTS_TOPIC,
             DEAD_LETTER_TOPIC, DEFAULT_TARGET_LANGUAGE, MAX_TEXT_CHARS, BATCH_MAX_SENTENCES, BATCH_MAX_TOKENS,
             BATCH_MAX_DELAY_MS, BATCH_MAX_QUEUED, BATCH_WORKERS, PUNCTUATION_INTERVAL_MS, OFFER_TIMEOUT_MS,
-            OFFER_MAX_BLOCK_MS, PAUSE_AT_QUEUED, RESUME_BELOW_QUEUED, PENDING_STORE);
+            OFFER_MAX_BLOCK_MS, PAUSE_AT_QUEUED, RESUME_BELOW_QUEUED, KEEP_MASS_PERMILLE, KEEP_MAX, PENDING_STORE);
     private static final int MAX_MILLIS = 60_000;
 
     /** Every value checked, as {@link #from} does; messages name the field. */
@@ -87,6 +94,7 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
         Objects.requireNonNull(offerTimeout, "offerTimeout");
         Objects.requireNonNull(offerMaxBlock, "offerMaxBlock");
         Objects.requireNonNull(pausePolicy, "pausePolicy");
+        Objects.requireNonNull(keepPolicy, "keepPolicy");
         inputTopic = topicName(INPUT_TOPIC, inputTopic);
         translationsTopic = topicName(TRANSLATIONS_TOPIC, translationsTopic);
         alignmentsTopic = topicName(ALIGNMENTS_TOPIC, alignmentsTopic);
@@ -158,6 +166,10 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
         } catch (IllegalArgumentException e) {
             throw new ConfigException(RESUME_BELOW_QUEUED + " and " + PAUSE_AT_QUEUED + ": " + e.getMessage());
         }
+        int keepMass = integer(get, KEEP_MASS_PERMILLE, KeepPolicy.DEFAULT.massPermille());
+        check(keepMass >= 1 && keepMass <= 1000, KEEP_MASS_PERMILLE, keepMass, "between 1 and 1000");
+        int keepMax = integer(get, KEEP_MAX, KeepPolicy.DEFAULT.maxKept());
+        check(keepMax >= 1, KEEP_MAX, keepMax, "at least 1");
         return new TopologyConfig(
                 get.apply(INPUT_TOPIC).orElse("sentences"),
                 get.apply(TRANSLATIONS_TOPIC).orElse("translations"),
@@ -170,6 +182,7 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
                 Duration.ofMillis(integer(get, OFFER_TIMEOUT_MS, 200)),
                 Duration.ofMillis(integer(get, OFFER_MAX_BLOCK_MS, 5000)),
                 pause,
+                new KeepPolicy(keepMass, keepMax),
                 get.apply(PENDING_STORE).orElse("pending-translations"));
     }
 
@@ -177,14 +190,14 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
     public TopologyConfig withBatchPolicy(BatchPolicy value) {
         return new TopologyConfig(inputTopic, translationsTopic, alignmentsTopic, deadLetterTopic,
                 defaultTargetLanguage, maxTextChars, value, punctuationInterval, offerTimeout, offerMaxBlock,
-                PausePolicy.forQueue(value.maxQueued()), pendingStoreName);
+                PausePolicy.forQueue(value.maxQueued()), keepPolicy, pendingStoreName);
     }
 
     /** The same configuration with another bound on process()'s wait. */
     public TopologyConfig withOfferMaxBlock(Duration value) {
         return new TopologyConfig(inputTopic, translationsTopic, alignmentsTopic, deadLetterTopic,
                 defaultTargetLanguage, maxTextChars, batchPolicy, punctuationInterval, offerTimeout, value,
-                pausePolicy, pendingStoreName);
+                pausePolicy, keepPolicy, pendingStoreName);
     }
 
     private static String batchKey(String message) {

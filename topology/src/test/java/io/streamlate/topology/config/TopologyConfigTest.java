@@ -1,5 +1,6 @@
 package io.streamlate.topology.config;
 
+import io.streamlate.schemas.alignment.KeepPolicy;
 import io.streamlate.topology.backpressure.PausePolicy;
 import io.streamlate.topology.batching.BatchPolicy;
 import org.apache.kafka.common.config.ConfigException;
@@ -38,6 +39,7 @@ class TopologyConfigTest {
         assertThat(config.offerTimeout()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.offerMaxBlock()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.pausePolicy()).isEqualTo(new PausePolicy(192, 64));
+        assertThat(config.keepPolicy()).isEqualTo(new KeepPolicy(950, 8));
         assertThat(config.pendingStoreName()).isEqualTo("pending-translations");
     }
 
@@ -51,12 +53,13 @@ class TopologyConfigTest {
                 TopologyConfig.BATCH_MAX_DELAY_MS, "0", TopologyConfig.BATCH_WORKERS, "2",
                 TopologyConfig.PUNCTUATION_INTERVAL_MS, "5", TopologyConfig.OFFER_TIMEOUT_MS, "50",
                 TopologyConfig.OFFER_MAX_BLOCK_MS, "0", TopologyConfig.PAUSE_AT_QUEUED, "400",
-                TopologyConfig.RESUME_BELOW_QUEUED, "100",
+                TopologyConfig.RESUME_BELOW_QUEUED, "100", TopologyConfig.KEEP_MASS_PERMILLE, "1000",
+                TopologyConfig.KEEP_MAX, "1000",
                 TopologyConfig.PENDING_STORE, "pending", "application.id", "not ours",
                 "streamlate.serde.max.payload.bytes", "1000"));
         assertThat(config).isEqualTo(new TopologyConfig("in", "out", "align", "dlq", Optional.of("fr"), 300,
                 new BatchPolicy(100, 2048, Duration.ZERO, 400, 2), Duration.ofMillis(5), Duration.ofMillis(50),
-                Duration.ZERO, new PausePolicy(400, 100), "pending"));
+                Duration.ZERO, new PausePolicy(400, 100), new KeepPolicy(1000, 1000), "pending"));
     }
 
     @ParameterizedTest
@@ -77,6 +80,9 @@ class TopologyConfigTest {
             "streamlate.backpressure.pause.queued | 257",
             "streamlate.backpressure.resume.queued | 192",
             "streamlate.backpressure.resume.queued | 0",
+            "streamlate.alignment.keep.mass.permille | 0",
+            "streamlate.alignment.keep.mass.permille | 1001",
+            "streamlate.alignment.keep.max    | 0",
             "streamlate.store.pending         | a/b",
             "streamlate.typo                  | 1",
     })
