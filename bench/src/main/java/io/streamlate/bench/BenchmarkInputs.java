@@ -16,12 +16,13 @@ import java.util.List;
 final class BenchmarkInputs {
 
     static final Path TEST_SET = Path.of("model/training/work/corpus/test.tsv");
+    static final Path DEV_SET = Path.of("model/training/work/corpus/dev.tsv");
 
     @Option(names = "--model", description = "model directory (default: ${DEFAULT-VALUE})")
     Path model = Path.of("model/artifacts/en-fr");
 
     @Option(names = "--sentences", description = "sentence file (TSV source column or plain lines); "
-            + "default: model/training/work/corpus/test.tsv")
+            + "default: model/training/work/corpus/test.tsv, dev.tsv for CodecTableTrainer")
     Path sentencesFile;
 
     @Option(names = "--out", description = "results directory (default: ${DEFAULT-VALUE})")
@@ -32,11 +33,20 @@ final class BenchmarkInputs {
     }
 
     Path sentenceFile() {
-        return sentencesFile != null ? sentencesFile : TEST_SET;
+        return sentenceFile(TEST_SET);
+    }
+
+    /** @param fallback the file a benchmark reads when --sentences is not given */
+    Path sentenceFile(Path fallback) {
+        return sentencesFile != null ? sentencesFile : fallback;
     }
 
     List<String> read(int limit) throws IOException {
-        return Files.readAllLines(sentenceFile(), StandardCharsets.UTF_8).stream()
+        return read(limit, TEST_SET);
+    }
+
+    List<String> read(int limit, Path fallback) throws IOException {
+        return Files.readAllLines(sentenceFile(fallback), StandardCharsets.UTF_8).stream()
                 .map(line -> line.split("\t", 2)[0])
                 .filter(line -> !line.isBlank())
                 .limit(limit)

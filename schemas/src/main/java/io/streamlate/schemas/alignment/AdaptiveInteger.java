@@ -31,7 +31,7 @@ final class AdaptiveInteger {
         this.probabilities = initial.clone();
     }
 
-    void encodeUnsigned(RangeEncoder encoder, int value) {
+    void encodeUnsigned(BitSink encoder, int value) {
         int m = value + 1;
         int length = 31 - Integer.numberOfLeadingZeros(m);
         for (int i = 0; i < length; i++) {
@@ -58,7 +58,7 @@ final class AdaptiveInteger {
         return value;
     }
 
-    void encodeSigned(RangeEncoder encoder, int value) {
+    void encodeSigned(BitSink encoder, int value) {
         encoder.encode(probabilities, ZERO, value == 0 ? 0 : 1);
         if (value != 0) {
             encoder.encode(probabilities, SIGN, value < 0 ? 1 : 0);
@@ -74,6 +74,11 @@ final class AdaptiveInteger {
         boolean negative = decoder.decode(probabilities, SIGN) == 1;
         int magnitude = decodeUnsigned(decoder, Math.max(0, maxMagnitude - 1), what) + 1;
         return negative ? -magnitude : magnitude;
+    }
+
+    /** The live probabilities, for a {@link BitSink} that tells contexts apart by which array a bit uses. */
+    int[] probabilities() {
+        return probabilities;
     }
 
     private static int prefixContext(int position) {

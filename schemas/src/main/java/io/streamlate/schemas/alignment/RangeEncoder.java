@@ -8,7 +8,7 @@ import java.io.ByteArrayOutputStream;
  * Java library exposes one: xz-java's is internal to its LZMA encoder and not exported from its module, and
  * general-purpose compressors (zlib, zstd) cannot be fed our own bit probabilities.
  */
-final class RangeEncoder {
+final class RangeEncoder implements BitSink {
 
     static final int PROBABILITY_BITS = 11;
     static final int ADAPT_SHIFT = 5;
@@ -27,7 +27,8 @@ final class RangeEncoder {
     }
 
     /** Codes {@code bit} with the probability of a 0 at {@code probabilities[index]}, then adapts it. */
-    void encode(int[] probabilities, int index, int bit) {
+    @Override
+    public void encode(int[] probabilities, int index, int bit) {
         int probability = probabilities[index];
         int bound = (range >>> PROBABILITY_BITS) * probability;
         if (bit == 0) {
@@ -45,7 +46,8 @@ final class RangeEncoder {
     }
 
     /** Codes the {@code count} low bits of {@code value}, most significant first, each at probability 1/2. */
-    void encodeDirect(int value, int count) {
+    @Override
+    public void encodeDirect(int value, int count) {
         for (int i = count - 1; i >= 0; i--) {
             range >>>= 1;
             if (((value >>> i) & 1) != 0) {

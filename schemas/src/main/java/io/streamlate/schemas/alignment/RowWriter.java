@@ -3,12 +3,18 @@ package io.streamlate.schemas.alignment;
 /** Writes the rows of one format v2 matrix into a range coder (schemas/README.md, "Rows"). */
 final class RowWriter {
 
-    private final RangeEncoder encoder;
-    private final RowContexts contexts = new RowContexts();
+    private final BitSink encoder;
+    private final RowContexts contexts;
     private int previousArgmax = -1;
 
-    RowWriter(RangeEncoder encoder) {
+    RowWriter(BitSink encoder) {
+        this(encoder, new RowContexts());
+    }
+
+    /** @param contexts fresh contexts, for a sink that needs to know them */
+    RowWriter(BitSink encoder, RowContexts contexts) {
         this.encoder = encoder;
+        this.contexts = contexts;
     }
 
     void write(RowLevels row) {
