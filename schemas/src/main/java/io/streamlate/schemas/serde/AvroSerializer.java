@@ -43,11 +43,8 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
         if (record == null) {
             return null;
         }
-        if (registry == null) {
-            throw new IllegalStateException("configure() the serializer before use");
-        }
         Schema schema = record.getSchema();
-        int id = schemaId(AvroSerdeConfig.subject(topic, isKey), schema);
+        int id = prepare(topic, schema);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {

@@ -167,9 +167,13 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
             throw new ConfigException(RESUME_BELOW_QUEUED + " and " + PAUSE_AT_QUEUED + ": " + e.getMessage());
         }
         int keepMass = integer(get, KEEP_MASS_PERMILLE, KeepPolicy.DEFAULT.massPermille());
-        check(keepMass >= 1 && keepMass <= 1000, KEEP_MASS_PERMILLE, keepMass, "between 1 and 1000");
-        int keepMax = integer(get, KEEP_MAX, KeepPolicy.DEFAULT.maxKept());
-        check(keepMax >= 1, KEEP_MAX, keepMax, "at least 1");
+        KeepPolicy keep;
+        try {
+            keep = new KeepPolicy(keepMass, integer(get, KEEP_MAX, KeepPolicy.DEFAULT.maxKept()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException((e.getMessage().startsWith("massPermille") ? KEEP_MASS_PERMILLE : KEEP_MAX)
+                    + ": " + e.getMessage());
+        }
         return new TopologyConfig(
                 get.apply(INPUT_TOPIC).orElse("sentences"),
                 get.apply(TRANSLATIONS_TOPIC).orElse("translations"),
@@ -182,7 +186,7 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
                 Duration.ofMillis(integer(get, OFFER_TIMEOUT_MS, 200)),
                 Duration.ofMillis(integer(get, OFFER_MAX_BLOCK_MS, 5000)),
                 pause,
-                new KeepPolicy(keepMass, keepMax),
+                keep,
                 get.apply(PENDING_STORE).orElse("pending-translations"));
     }
 

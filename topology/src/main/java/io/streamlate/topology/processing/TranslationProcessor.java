@@ -78,8 +78,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     private static final class Slot {
         PendingInput input;
         Completion<Long> completion;
-        DeadLetter rejection;
-        String rejectedId;
+        Rejected rejection;
 
         Slot(PendingInput input) {
             this.input = input;
@@ -92,6 +91,20 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
 
     /** Why a decoded event cannot be translated. */
     private record Rejection(ErrorClass errorClass, String reason) {
+    }
+
+    /** What reading a raw input gave: the decoded input, its dead letter, or nothing yet (the registry failed). */
+    private sealed interface Reading permits Decoded, Rejected, RegistryDown {
+    }
+
+    private record Decoded(PendingInput input) implements Reading {
+    }
+
+    /** @param id the event's id, or {@value #UNKNOWN_ID} when it could not be decoded */
+    private record Rejected(String id, DeadLetter letter) implements Reading {
+    }
+
+    private record RegistryDown() implements Reading {
     }
 
     private final TopologyConfig config;
@@ -110,7 +123,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     private final Deque<Slot> waiting = new ArrayDeque<>();
     private volatile Queue<Completion<Long>> completions = new ConcurrentLinkedQueue<>();
     /** After a registry failure, no undecoded input is decoded again before this time (nanoTime). */
-    private boolean registryFailed;
+    private boolean registryFailing;
     private long registryRetryAtNanos;
 
     public TranslationProcessor(TopologyConfig config, BatchSubmitter batcher, Deserializer<SentenceEvent> values,
@@ -162,25 +175,12 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         }
         PendingInput raw = PendingInput.undecoded(record.key(), record.value(), where.topic(), where.partition(),
                 where.offset(), record.timestamp(), now);
-        SentenceEvent event;
-        try {
-            event = decode(raw);
-        } catch (InvalidPayloadException e) {
-            deadLetter(raw, UNKNOWN_ID, ErrorClass.DESERIALIZATION, e.getMessage());
-            return;
-        } catch (SchemaRegistryException e) {
-            registryFailed(raw, e);
-            pending.put(raw.offset(), raw);
-            enqueue(raw);
-            offerWaiting(true);
+        Reading reading = read(raw);
+        if (reading instanceof Rejected rejected) {
+            forwardDeadLetter(raw, rejected.id(), rejected.letter());
             return;
         }
-        Rejection rejection = validate(event);
-        if (rejection != null) {
-            deadLetter(raw, event.getId(), rejection.errorClass(), rejection.reason());
-            return;
-        }
-        PendingInput input = raw.withEvent(event, target(event));
+        PendingInput input = reading instanceof Decoded decoded ? decoded.input() : raw;
         pending.put(input.offset(), input);
         enqueue(input);
         offerWaiting(true);
@@ -260,35 +260,43 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     /** Decodes the slot's input if it is not yet (at most once per {@link #REGISTRY_RETRY}), then offers it. */
     private Admission admit(Slot slot, Duration timeout) throws InterruptedException {
         if (!slot.input.decoded()) {
-            if (registryFailed && nanoTime.getAsLong() - registryRetryAtNanos < 0) {
+            if (registryFailing && nanoTime.getAsLong() - registryRetryAtNanos < 0) {
                 return Admission.REGISTRY_DOWN;
             }
-            PendingInput raw = slot.input;
-            SentenceEvent event;
-            try {
-                event = decode(raw);
-            } catch (InvalidPayloadException e) {
-                slot.rejection = deadLetterOf(raw, ErrorClass.DESERIALIZATION, e.getMessage());
-                slot.rejectedId = UNKNOWN_ID;
+            Reading reading = read(slot.input);
+            if (reading instanceof Rejected rejected) {
+                slot.rejection = rejected;
                 return Admission.LEFT_LINE;
-            } catch (SchemaRegistryException e) {
-                registryFailed(raw, e);
+            }
+            if (!(reading instanceof Decoded decoded)) {
                 return Admission.REGISTRY_DOWN;
             }
-            Rejection rejection = validate(event);
-            if (rejection != null) {
-                slot.rejection = deadLetterOf(raw, rejection.errorClass(), rejection.reason());
-                slot.rejectedId = event.getId();
-                return Admission.LEFT_LINE;
-            }
-            slot.input = raw.withEvent(event, target(event));
-            pending.put(raw.offset(), slot.input);
-            about(LOG.atInfo(), raw, event.getId()).log("decoded after a registry failure");
+            slot.input = decoded.input();
+            pending.put(slot.input.offset(), slot.input);
+            about(LOG.atInfo(), slot.input, slot.input.event().getId()).log("decoded after a registry failure");
         }
         Queue<Completion<Long>> sink = completions;
         PendingInput input = slot.input;
         return batcher.offer(new BatchItem<>(input.offset(), input.pair(), input.event().getText(), sink::add),
                 timeout) ? Admission.LEFT_LINE : Admission.NO_ROOM;
+    }
+
+    /** Decodes and validates a raw input; reports a registry failure to the listener. */
+    private Reading read(PendingInput raw) {
+        SentenceEvent event;
+        try {
+            event = decode(raw);
+        } catch (InvalidPayloadException e) {
+            return new Rejected(UNKNOWN_ID, deadLetterOf(raw, ErrorClass.DESERIALIZATION, e.getMessage()));
+        } catch (SchemaRegistryException e) {
+            registryFailed(raw, e);
+            return new RegistryDown();
+        }
+        Rejection rejection = validate(event);
+        if (rejection != null) {
+            return new Rejected(event.getId(), deadLetterOf(raw, rejection.errorClass(), rejection.reason()));
+        }
+        return new Decoded(raw.withEvent(event, target(event)));
     }
 
     private SentenceEvent decode(PendingInput raw) {
@@ -300,7 +308,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     }
 
     private void registryFailed(PendingInput raw, SchemaRegistryException error) {
-        registryFailed = true;
+        registryFailing = true;
         registryRetryAtNanos = nanoTime.getAsLong() + REGISTRY_RETRY.toNanos();
         about(LOG.atWarn(), raw, UNKNOWN_ID).log("waits undecoded: the schema registry failed: {}",
                 error.getMessage());
@@ -354,7 +362,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         while (!fifo.isEmpty() && fifo.firstEntry().getValue().resolved()) {
             Slot head = fifo.pollFirstEntry().getValue();
             if (head.rejection != null) {
-                forwardDeadLetter(head.input, head.rejectedId, head.rejection);
+                forwardDeadLetter(head.input, head.rejection.id(), head.rejection.letter());
             } else {
                 forward(head.input, head.completion, now);
             }
@@ -374,10 +382,6 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         } else {
             forwardDeadLetter(input, input.event().getId(), DeadLetters.of(input, completion.error(), now));
         }
-    }
-
-    private void deadLetter(PendingInput raw, String id, ErrorClass errorClass, String reason) {
-        forwardDeadLetter(raw, id, deadLetterOf(raw, errorClass, reason));
     }
 
     private DeadLetter deadLetterOf(PendingInput raw, ErrorClass errorClass, String reason) {
