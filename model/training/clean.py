@@ -32,9 +32,12 @@ MAX_LENGTH_RATIO = 2.2  # French runs ~1.15x English in characters; allow slack 
 SHORT_SLACK_CHARS = 12  # short strings vary more: 'Save' -> 'Enregistrer'
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # IRC colour/bold codes and the like; not \t \n \r
+
+
 def normalise(text: str) -> str:
-    """NFC, one space between words, typographic spaces folded to plain ones."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC, no control characters, one space between words, typographic spaces folded to plain ones."""
+    text = CONTROL.sub("", unicodedata.normalize("NFC", text))
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
     return SPACES.sub(" ", text).strip()
 

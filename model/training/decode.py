@@ -66,9 +66,23 @@ def greedy(model: Seq2Seq, sources: list[list[int]]) -> list[Hypothesis]:
     return results
 
 
-@torch.no_grad()
 def beam(model: Seq2Seq, source: list[int], beam_size: int = 4, length_penalty: float = 1.0) -> Hypothesis:
     """Beam search for one sentence; finished hypotheses are ranked by log_prob / length**length_penalty."""
+    return best(beam_candidates(model, source, beam_size), length_penalty)
+
+
+def best(candidates: list[Hypothesis], length_penalty: float) -> Hypothesis:
+    """The candidate ranked first by log_prob / length**length_penalty, length counting EOS."""
+    return max(candidates, key=lambda h: h.log_prob / max(1, len(h.attention)) ** length_penalty)
+
+
+@torch.no_grad()
+def beam_candidates(model: Seq2Seq, source: list[int], beam_size: int = 4) -> list[Hypothesis]:
+    """The finished hypotheses of a beam search (the live beams if none finished).
+
+    The search itself ranks by raw log-probability; the length penalty only ranks the finished ones,
+    so one search serves every length penalty (what tuning on dev relies on).
+    """
     model.eval()
     ids, lengths = pad_batch([source])
     memory, mask, state = model.encoder(ids, lengths)
@@ -103,4 +117,4 @@ def beam(model: Seq2Seq, source: list[int], beam_size: int = 4, length_penalty: 
         beams = next_beams
         states = new_states[next_rows]
         previous = torch.tensor(next_tokens)
-    return max(finished or beams, key=lambda h: h.log_prob / max(1, len(h.attention)) ** length_penalty)
+    return finished or beams

@@ -30,6 +30,9 @@ FORMAT = "streamlate-attention-model"
 FORMAT_VERSION = 1
 MAX_SOURCE_LENGTH = 200
 SPECIAL_TOKENS = {"pad": train.PAD, "unk": 1, "bos": train.BOS, "eos": train.EOS}
+# How the engine reads word links off this model's attention: the rule with the lowest AER on the Hansards gold
+# alignments (bench/alignment_aer.py; results in bench/results/alignment-aer-*.md).
+LINK_RULE = "argmax"
 
 
 def tensor_spec(name: str, dtype: str, shape: list) -> dict:
@@ -123,6 +126,8 @@ def sha256(path: Path) -> str:
 def write_manifest(out: Path, model: Seq2Seq, history: dict, specs: dict, version: str) -> dict:
     corpus = json.loads((out / "corpus.json").read_text()) if (out / "corpus.json").exists() else {}
     metrics_path = out / "metrics.json"
+    scores = json.loads(metrics_path.read_text()) if metrics_path.exists() else None
+    tuned = scores["decoding"] if scores and "decoding" in scores else {"beam_size": 4, "length_penalty": 1.0}
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -137,12 +142,13 @@ def write_manifest(out: Path, model: Seq2Seq, history: dict, specs: dict, versio
                       "source_suffix": [], "target_prefix": ["bos"], "target_suffix": ["eos"]},
         "special_tokens": SPECIAL_TOKENS,
         "max_source_length": MAX_SOURCE_LENGTH,
-        "decoding_defaults": {"beam_size": 4, "length_penalty": 1.0, "max_length_a": 2.0, "max_length_b": 10},
+        "decoding_defaults": {"beam_size": tuned["beam_size"], "length_penalty": tuned["length_penalty"],
+                              "max_length_a": 2.0, "max_length_b": 10, "link_rule": LINK_RULE},
         "corpus": {"sha256": corpus.get("sha256"), "pairs": corpus.get("pairs")},
         "training": {k: history[k] for k in ("steps", "epochs", "target_tokens", "train_seconds")}
                     | {"dev_loss": history["dev_loss"][-1:] if history["dev_loss"] else [],
                        "runs": history["runs"]},
-        "metrics": json.loads(metrics_path.read_text()) if metrics_path.exists() else None,
+        "metrics": {k: v for k, v in scores.items() if k not in ("tuning",)} if scores else None,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest

@@ -2,7 +2,8 @@
 # Debian packages the training pipeline and its tests need. Idempotent; run as root (or with sudo).
 set -euo pipefail
 packages=(python3-torch python3-onnx python3-numpy python3-sentencepiece sentencepiece python3-polib
-          python3-matplotlib python3-pytest libopenblas0-pthread apt-file)
+          python3-matplotlib python3-pytest libopenblas0-pthread apt-file
+          qttools5-dev-tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

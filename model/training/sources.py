@@ -1,10 +1,11 @@
 """Raw English->French pairs from Debian's archive, the only bilingual text reachable from this project.
 
-Three kinds of source, each yielding RawPair(source, target, origin):
-  * gettext catalogs (.mo) inside Debian packages: msgid -> French msgstr;
+Two kinds of source here, each yielding RawPair(source, target, origin):
+  * translation catalogs inside Debian packages, msgid -> French msgstr: compiled gettext (.mo), plain
+    gettext (.po, as some games ship them) and Qt (.qm, converted to .po by Qt's lconvert);
   * the Debian Description Translation Project: apt's Translation-en / Translation-fr indexes,
-    paired by Description-md5;
-  * GNOME's Mallard help pages (gnome-user-docs): the C and fr pages, paired element by element.
+    paired by Description-md5.
+Documents paired by structure (GNOME help, the Debian Administrator's Handbook) are in documents.py.
 
 Everything is fetched with apt's own clients into a private cache, so the build never touches the
 machine's apt configuration.
@@ -19,7 +20,6 @@ import re
 import subprocess
 import tarfile
 import tempfile
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import polib
@@ -27,12 +27,26 @@ import polib
 import clean
 
 MO_PATH = re.compile(r"/fr/LC_MESSAGES/[^/]+\.mo$")
+PO_PATH = re.compile(r"(?:/|\.)fr\.po$")  # fr.po, data.fr.po; not fr_CA.po
+QM_PATH = re.compile(r"_fr\.qm$")
 LICENSE_LINE = re.compile(r"^License:\s*(\S.*)$", re.MULTILINE)
+# Games whose catalogs hold their dialogue, stories and mission briefings, in packages too large for the
+# size cap (their artwork dominates the .deb).
+STORY_GAME_PACKAGES = ("freedroidrpg-data", "adonthell-data", "freedink-data", "cataclysm-dda-data", "ufoai-misc",
+                       "widelands-data", "warzone2100-data", "7kaa-data", "lordsawar-data", "tuxpaint-data")
 # Rich catalogs in packages too large for the default size cap, measured by pairs per megabyte.
-LARGE_RICH_PACKAGES = ("blender-data", "inkscape", "gimp-data", "digikam-data", "freeciv-data", "git")
-# Wesnoth's campaigns: the corpus's only natural dialogue, one package per campaign.
-DIALOGUE_PACKAGE_PREFIX = "wesnoth-"
-HELP_PACKAGE = "gnome-user-docs"
+LARGE_RICH_PACKAGES = ("blender-data", "inkscape", "gimp-data", "digikam-data", "freeciv-data",
+                       "git") + STORY_GAME_PACKAGES
+# Games whose French catalogs are plain .po or Qt .qm files, which apt-file's .mo listing does not find.
+PO_QM_PACKAGES = ("flare-game", "supertux-data", "supertuxkart-data", "gcompris-qt-data")
+# Dialogue and narrative: game scripts, stories and the handbook's prose. Their held-out pairs form the
+# dialogue test slice, apart from the software one.
+NARRATIVE_PACKAGES = STORY_GAME_PACKAGES + PO_QM_PACKAGES + ("debian-handbook",)
+NARRATIVE_PACKAGE_PREFIX = "wesnoth-"  # Wesnoth's core and campaigns, one package per campaign
+
+
+def is_narrative(package: str) -> bool:
+    return package in NARRATIVE_PACKAGES or package.startswith(NARRATIVE_PACKAGE_PREFIX)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,15 +69,16 @@ def log(message: str) -> None:
 
 
 def packages_with_french_catalogs(max_deb_bytes: int) -> list[str]:
-    """Packages whose French .mo catalogs apt-file knows, smaller than max_deb_bytes, plus the large rich ones."""
+    """Packages whose French .mo catalogs apt-file knows, smaller than max_deb_bytes, plus the large rich
+    ones and the games that ship .po or .qm catalogs."""
     subprocess.run(["apt-file", "update"], check=True, stdout=subprocess.DEVNULL)
     listing = subprocess.run(["apt-file", "search", "-x", MO_PATH.pattern],
                              check=True, capture_output=True, text=True).stdout
     names = sorted({line.split(":", 1)[0] for line in listing.splitlines() if ":" in line})
     sizes = _deb_sizes(names)
     chosen = [n for n in names if sizes.get(n, max_deb_bytes) < max_deb_bytes]
-    rich = {n for n in sizes if n in LARGE_RICH_PACKAGES or n.startswith(DIALOGUE_PACKAGE_PREFIX)}
-    return sorted(set(chosen) | rich)
+    rich = {n for n in sizes if n in LARGE_RICH_PACKAGES or n.startswith(NARRATIVE_PACKAGE_PREFIX)}
+    return sorted(set(chosen) | rich | set(PO_QM_PACKAGES))
 
 
 def _deb_sizes(names: list[str]) -> dict[str, int]:
@@ -102,40 +117,60 @@ def download(packages: list[str], dest: Path, workers: int = 6) -> list[Path]:
 
 
 def catalog_pairs(deb: Path) -> tuple[PackageInfo, list[RawPair]]:
-    """All msgid -> French msgstr pairs of one package's .mo files, and the package's licences."""
+    """All msgid -> French msgstr pairs of one package's French catalogs, and the package's licences."""
     name, version = deb.name.split("_")[:2]
     pairs: list[RawPair] = []
-    licences: set[str] = set()
     catalogs = 0
-    tar_bytes = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True,
-                               capture_output=True).stdout
+    for member_name, data in members(deb, lambda n: MO_PATH.search(n) or PO_PATH.search(n) or QM_PATH.search(n)):
+        catalogs += 1
+        origin = f"{name}:{os.path.basename(member_name)}"
+        if MO_PATH.search(member_name):
+            pairs.extend(_catalog_pairs(data, ".mo", polib.mofile, origin))
+        elif PO_PATH.search(member_name):
+            pairs.extend(_catalog_pairs(data, ".po", polib.pofile, origin))
+        else:
+            pairs.extend(_catalog_pairs(_qm_to_po(data), ".po", polib.pofile, origin))
+    return package_info(deb, catalogs), pairs
+
+
+def members(deb: Path, wanted) -> list[tuple[str, bytes]]:
+    """(path, bytes) of the regular files in a .deb whose path satisfies wanted."""
+    tar_bytes = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True, capture_output=True).stdout
     with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tar:
-        for member in tar:
-            if not member.isfile():
-                continue
-            if MO_PATH.search(member.name):
-                catalogs += 1
-                data = tar.extractfile(member).read()
-                pairs.extend(_mo_pairs(data, f"{name}:{os.path.basename(member.name)}"))
-            elif member.name.endswith("/copyright") and "/usr/share/doc/" in member.name:
-                text = tar.extractfile(member).read().decode("utf-8", "replace")
-                licences.update(m.strip() for m in LICENSE_LINE.findall(text))
-    return PackageInfo(name, version.replace("%3a", ":"), tuple(sorted(licences)) or ("see copyright",),
-                       catalogs), pairs
+        return [(m.name, tar.extractfile(m).read()) for m in tar if m.isfile() and wanted(m.name)]
 
 
-def _mo_pairs(data: bytes, origin: str) -> list[RawPair]:
-    # polib reads .mo catalogs from a path only.
-    with tempfile.NamedTemporaryFile(suffix=".mo") as handle:
+def package_info(deb: Path, catalogs: int) -> PackageInfo:
+    """Name, version and the licences its Debian copyright file declares."""
+    name, version = deb.name.split("_")[:2]
+    licences: set[str] = set()
+    for _, data in members(deb, lambda n: n.endswith("/copyright") and "/usr/share/doc/" in n):
+        licences.update(m.strip() for m in LICENSE_LINE.findall(data.decode("utf-8", "replace")))
+    return PackageInfo(name, version.replace("%3a", ":"), tuple(sorted(licences)) or ("see copyright",), catalogs)
+
+
+def _qm_to_po(data: bytes) -> bytes:
+    # Qt's own converter reads the binary .qm format (source texts included) and writes gettext.
+    with tempfile.TemporaryDirectory() as tmp:
+        qm, po = Path(tmp) / "catalog.qm", Path(tmp) / "catalog.po"
+        qm.write_bytes(data)
+        subprocess.run(["lconvert", "-i", str(qm), "-o", str(po)], check=True, capture_output=True,
+                       env={**os.environ, "QT_SELECT": "qt5"})
+        return po.read_bytes()
+
+
+def _catalog_pairs(data: bytes, suffix: str, reader, origin: str) -> list[RawPair]:
+    # polib reads catalogs from a path only.
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
         handle.write(data)
         handle.flush()
         try:
-            catalog = polib.mofile(handle.name)
+            catalog = reader(handle.name)
         except (OSError, ValueError, UnicodeDecodeError):
             return []
     pairs = []
     for entry in catalog:
-        if not entry.msgid:
+        if not entry.msgid or entry.obsolete or "fuzzy" in entry.flags:
             continue
         if entry.msgid_plural:
             target = entry.msgstr_plural.get(0, "") if entry.msgstr_plural else ""
@@ -211,41 +246,3 @@ def _paragraphs(lines: list[str]) -> list[str]:
     if current:
         paragraphs.append(" ".join(current))
     return [p for p in paragraphs if "\0" not in p]
-
-
-MALLARD = "{http://projectmallard.org/1.0/}"
-HELP_ELEMENTS = {f"{MALLARD}title", f"{MALLARD}p", f"{MALLARD}desc"}
-
-
-def help_pairs(deb: Path) -> list[RawPair]:
-    """Mallard pages in C/ and fr/, paired element by element where both pages have the same shape."""
-    tar_bytes = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True,
-                               capture_output=True).stdout
-    pages: dict[str, dict[str, bytes]] = {"C": {}, "fr": {}}
-    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tar:
-        for member in tar:
-            match = re.search(r"/usr/share/help/(C|fr)/([^/]+/[^/]+\.page)$", member.name)
-            if match and member.isfile():
-                pages[match.group(1)][match.group(2)] = tar.extractfile(member).read()
-    pairs: list[RawPair] = []
-    for page, english in pages["C"].items():
-        french = pages["fr"].get(page)
-        if french is None:
-            continue
-        en_texts, fr_texts = _help_texts(english), _help_texts(french)
-        if en_texts is not None and fr_texts is not None and len(en_texts) == len(fr_texts):
-            pairs.extend(RawPair(e, f, f"{HELP_PACKAGE}:{page}") for e, f in zip(en_texts, fr_texts))
-    return pairs
-
-
-def _help_texts(data: bytes) -> list[str] | None:
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError:
-        return None
-    texts = []
-    for element in root.iter():
-        if element.tag in HELP_ELEMENTS:
-            text = " ".join("".join(element.itertext()).split())
-            texts.append(text)
-    return texts

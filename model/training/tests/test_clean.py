@@ -75,3 +75,7 @@ def test_disagreeing_structure_is_left_whole():
     assert clean.split_aligned(source, target) == [(source, target)]
     assert clean.split_aligned("First one. Second one.", "Une seule phrase, longue.") == \
         [("First one. Second one.", "Une seule phrase, longue.")]
+
+
+def test_control_characters_are_removed():
+    assert clean.clean_text("\x02Nick\x02 is already on the list\x0f") == "Nick is already on the list"
