@@ -266,7 +266,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 .policy(policy).name("bench-batcher").build()) {
             start = System.nanoTime();
             for (int i = 0; i < sentences.size(); i++) {
-                batcher.submit(new BatchItem<>(i, PAIR, sentences.get(i), (Completion<Integer> c) -> {
+                batcher.submit(BatchItem.translate(i, PAIR, sentences.get(i), (Completion<Integer> c) -> {
                     if (c.isTranslated()) {
                         tokens.addAndGet(c.result().targetPieces().size());
                     } else {

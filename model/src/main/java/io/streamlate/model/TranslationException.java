@@ -8,8 +8,10 @@ public final class TranslationException extends RuntimeException {
 
     /** Why a translation or a model load failed. */
     public enum Reason {
-        /** The sentence is empty or whitespace only; only that sentence fails. */
+        /** The sentence (or a side of a pair to align) is empty or whitespace only; only that sentence fails. */
         EMPTY_INPUT,
+        /** A side of a pair to align has more subwords than the model's max_source_length; only that pair fails. */
+        INPUT_TOO_LONG,
         /** The model directory, manifest or graphs do not match the contract. */
         MODEL_INVALID,
         /** The requested execution provider (e.g. CUDA) could not be started and fallback was not allowed. */

@@ -1,7 +1,10 @@
 package io.streamlate.model;
 
 import io.streamlate.model.TranslationException.Reason;
+import io.streamlate.model.alignment.LinkRule;
 import io.streamlate.model.manifest.DecodingDefaults;
+
+import java.util.Objects;
 
 /**
  * Per-request decoding settings, immutable. {@link #DEFAULT} is greedy search with the reference's length limit;
@@ -13,15 +16,20 @@ import io.streamlate.model.manifest.DecodingDefaults;
  * @param maxLengthB        default 10, bounds [1, 1000]
  * @param maxBatchTokens    token budget of a sub-batch (longest source x sentences); default 4096, at least 1
  * @param maxBatchSentences at most this many sentences per sub-batch; default 64, at least 1
+ * @param linkRule          how word links are read off the attention; default {@link LinkRule#ARGMAX}
  */
 public record TranslationOptions(int beamSize, double lengthPenalty, double maxLengthA, int maxLengthB,
-                                 int maxBatchTokens, int maxBatchSentences) {
+                                 int maxBatchTokens, int maxBatchSentences, LinkRule linkRule) {
 
-    public static final TranslationOptions DEFAULT = new TranslationOptions(1, 1.0, 2.0, 10, 4096, 64);
+    public static final TranslationOptions DEFAULT = new TranslationOptions(1, 1.0, 2.0, 10, 4096, 64, LinkRule.ARGMAX);
+
+    public TranslationOptions {
+        Objects.requireNonNull(linkRule, "linkRule");
+    }
 
     public static TranslationOptions fromManifest(DecodingDefaults defaults) {
         return DEFAULT.withBeamSize(defaults.beamSize()).withLengthPenalty(defaults.lengthPenalty())
-                .withMaxLength(defaults.maxLengthA(), defaults.maxLengthB());
+                .withMaxLength(defaults.maxLengthA(), defaults.maxLengthB()).withLinkRule(defaults.linkRule());
     }
 
     /** @throws TranslationException INVALID_OPTIONS naming the first option out of bounds */
@@ -42,18 +50,25 @@ public record TranslationOptions(int beamSize, double lengthPenalty, double maxL
     }
 
     public TranslationOptions withBeamSize(int value) {
-        return new TranslationOptions(value, lengthPenalty, maxLengthA, maxLengthB, maxBatchTokens, maxBatchSentences);
+        return new TranslationOptions(value, lengthPenalty, maxLengthA, maxLengthB, maxBatchTokens, maxBatchSentences,
+                linkRule);
     }
 
     public TranslationOptions withLengthPenalty(double value) {
-        return new TranslationOptions(beamSize, value, maxLengthA, maxLengthB, maxBatchTokens, maxBatchSentences);
+        return new TranslationOptions(beamSize, value, maxLengthA, maxLengthB, maxBatchTokens, maxBatchSentences,
+                linkRule);
     }
 
     public TranslationOptions withMaxLength(double a, int b) {
-        return new TranslationOptions(beamSize, lengthPenalty, a, b, maxBatchTokens, maxBatchSentences);
+        return new TranslationOptions(beamSize, lengthPenalty, a, b, maxBatchTokens, maxBatchSentences, linkRule);
     }
 
     public TranslationOptions withBatchLimits(int tokens, int sentences) {
-        return new TranslationOptions(beamSize, lengthPenalty, maxLengthA, maxLengthB, tokens, sentences);
+        return new TranslationOptions(beamSize, lengthPenalty, maxLengthA, maxLengthB, tokens, sentences, linkRule);
+    }
+
+    public TranslationOptions withLinkRule(LinkRule value) {
+        return new TranslationOptions(beamSize, lengthPenalty, maxLengthA, maxLengthB, maxBatchTokens,
+                maxBatchSentences, value);
     }
 }

@@ -1,6 +1,7 @@
 package io.streamlate.model;
 
 import io.streamlate.model.TranslationException.Reason;
+import io.streamlate.model.alignment.LinkRule;
 import io.streamlate.model.manifest.DecodingDefaults;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class TranslationOptionsTest {
 
     @Test
     void manifestDefaultsCarryOver() {
-        TranslationOptions options = TranslationOptions.fromManifest(new DecodingDefaults(4, 0.6, 1.5, 5));
+        TranslationOptions options = TranslationOptions.fromManifest(new DecodingDefaults(4, 0.6, 1.5, 5, LinkRule.ARGMAX));
 
         assertThat(options).extracting(TranslationOptions::beamSize, TranslationOptions::lengthPenalty,
                 TranslationOptions::maxLengthA, TranslationOptions::maxLengthB).containsExactly(4, 0.6, 1.5, 5);

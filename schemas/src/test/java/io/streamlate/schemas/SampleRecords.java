@@ -39,6 +39,7 @@ public final class SampleRecords {
                 .setPosition(3)
                 .setEventTime(EVENT_TIME)
                 .setMetadata(Map.of("tenant", "acme"))
+                .setTranslation("Le chat dort.")
                 .build();
     }
 
@@ -60,6 +61,7 @@ public final class SampleRecords {
                 .setTimings(new Timings(4L, 31L, 37L))
                 .setBatchSize(8)
                 .setTruncated(false)
+                .setGivenTranslation(true)
                 .build();
     }
 
@@ -78,6 +80,7 @@ public final class SampleRecords {
                 .setHardAlignment("0-0 1-1 2-2")
                 .setAttention(ByteBuffer.wrap(new AttentionEncoder(KeepPolicy.DEFAULT).encode(attention)))
                 .setAttentionCodecVersion(AttentionFormat.VERSION)
+                .setGivenTranslation(true)
                 .build();
     }
 

@@ -213,6 +213,51 @@ class TranslationTopologyTest {
     }
 
     @Test
+    void givenTranslationsAreForceAlignedInKeyOrderBesideTranslations() throws InterruptedException {
+        String over = String.join(" ", java.util.Collections.nCopies(150, "ouvrir le fichier"));
+        int n = 12;
+        for (int i = 0; i < n; i++) {
+            SentenceEvent event = event("s" + i, "I love you .", "fr");
+            if (i % 3 == 1) {
+                event.setTranslation("je t' aime .");
+            } else if (i % 3 == 2) {
+                event.setTranslation(i == 11 ? over : "je vous aime bien .");
+            }
+            input.pipeInput(key("key-" + i % 2), event);
+        }
+        awaitOutputs(n);
+
+        assertThat(dead).singleElement().satisfies(kv -> {
+            assertThat(kv.value.getErrorClass()).isEqualTo(ErrorClass.TEXT_TOO_LONG);
+            assertThat(kv.value.getReason()).contains("the target has").contains("subwords");
+            assertThat(kv.value.getOffset()).isEqualTo(11L);
+        });
+        assertThat(translated).hasSize(n - 1);
+        assertThat(translated).extracting(kv -> kv.value.getId()).containsExactly(
+                "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10");
+        for (int k = 0; k < translated.size(); k++) {
+            Translation translation = translated.get(k).value;
+            Alignment alignment = aligned.get(k).value;
+            int i = Integer.parseInt(translation.getId().substring(1));
+            boolean given = i % 3 != 0;
+            assertThat(translation.getGivenTranslation()).as(translation.getId()).isEqualTo(given);
+            assertThat(alignment.getGivenTranslation()).isEqualTo(given);
+            if (given) {
+                String text = i % 3 == 1 ? "je t' aime ." : "je vous aime bien .";
+                assertThat(translation.getTranslatedText()).isEqualTo(text);
+                assertThat(translation.getTargetTokens()).containsExactly(text.split(" "));
+                assertThat(translation.getSourceTokens()).containsExactly("I", "love", "you", ".");
+                assertThat(translation.getScore()).isCloseTo(translator.align(
+                        new io.streamlate.model.TextPair("I love you .", text), translator.defaultOptions()).score(),
+                        org.assertj.core.api.Assertions.within(1e-4));
+                assertThat(alignment.getTargetWords()).isEqualTo(translation.getTargetTokens());
+                assertThat(alignment.getTargetWordOfSubword()).hasSameSizeAs(alignment.getTargetSubwords());
+            }
+        }
+        assertThat(pendingEntries()).isZero();
+    }
+
+    @Test
     void eachKindOfBadInputBecomesOneDeadLetterWithItsBytes() throws InterruptedException {
         byte[] garbage = {0, 0, 0, 0, 99, 1, 2};        // wire format, but no schema 99
         byte[] notWireFormat = "plain text".getBytes(StandardCharsets.UTF_8);

@@ -6,10 +6,9 @@ import io.streamlate.model.TranslationOutcome;
 import io.streamlate.model.TranslationResult;
 import io.streamlate.model.Translator;
 import io.streamlate.model.alignment.AsciiHeatmap;
-import io.streamlate.model.onnx.Device;
-import io.streamlate.model.onnx.SessionSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,26 +32,11 @@ public final class TranslateCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "input file, one sentence per line; default stdin")
     Path input;
 
-    @Option(names = "--model", description = "model directory (default: ${DEFAULT-VALUE})")
-    Path model = Path.of("model/artifacts/en-fr");
-
     @Option(names = "--beam", description = "beam size, 1 = greedy (default: the model's decoding_defaults)")
     Integer beam;
 
-    @Option(names = "--device", description = "cpu or cuda:N (default: ${DEFAULT-VALUE})")
-    String device = "cpu";
-
-    @Option(names = "--allow-cpu-fallback", description = "run on CPU with a warning if CUDA cannot start")
-    boolean allowCpuFallback;
-
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads, 0 = its default (default: ${DEFAULT-VALUE})")
-    int threads;
-
-    @Option(names = "--heatmap", description = "print an ASCII attention heatmap per sentence")
-    boolean heatmap;
-
-    @Option(names = "--png", paramLabel = "DIR", description = "write a PNG attention heatmap per sentence into DIR")
-    Path pngDirectory;
+    @Mixin
+    EngineOptions engine;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,13 +61,11 @@ public final class TranslateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> sentences = readSentences();
-        SessionSettings settings = SessionSettings.DEFAULT.withDevice(Device.parse(device))
-                .withCpuFallback(allowCpuFallback).withThreads(threads, 0);
-        try (Translator translator = Translator.open(model, settings)) {
-            TranslationOptions options = beam == null ? translator.defaultOptions()
-                    : translator.defaultOptions().withBeamSize(beam);
-            if (pngDirectory != null) {
-                Files.createDirectories(pngDirectory);
+        try (Translator translator = engine.open()) {
+            TranslationOptions options = beam == null ? engine.options(translator)
+                    : engine.options(translator).withBeamSize(beam);
+            if (engine.pngDirectory != null) {
+                Files.createDirectories(engine.pngDirectory);
             }
             List<TranslationOutcome> outcomes = translator.translateBatch(sentences, options);
             int failures = 0;
@@ -110,11 +92,11 @@ public final class TranslateCommand implements Callable<Integer> {
     private void print(PrintWriter out, int index, String source, TranslationResult result) throws IOException {
         out.println("target: " + result.text());
         out.println("align:  " + result.pharaoh() + (result.truncated() ? "  (source truncated)" : ""));
-        if (heatmap) {
+        if (engine.heatmap) {
             out.print(AsciiHeatmap.render(result.sourcePieces(), result.targetPieces(), result.attention()));
         }
-        if (pngDirectory != null) {
-            Path png = pngDirectory.resolve(String.format("sentence-%03d.png", index + 1));
+        if (engine.pngDirectory != null) {
+            Path png = engine.pngDirectory.resolve(String.format("sentence-%03d.png", index + 1));
             PngHeatmap.write(png, source + " -> " + result.text(), result.sourcePieces(), result.targetPieces(),
                     result.attention());
             out.println("png:    " + png);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlate.model.TranslationException;
 import io.streamlate.model.TranslationException.Reason;
+import io.streamlate.model.alignment.LinkRule;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -88,7 +89,7 @@ public final class ManifestLoader {
             JsonNode defaults = root.path("decoding_defaults");
             DecodingDefaults decodingDefaults = new DecodingDefaults(integer(defaults, "beam_size"),
                     number(defaults, "length_penalty"), number(defaults, "max_length_a"),
-                    integer(defaults, "max_length_b"));
+                    integer(defaults, "max_length_b"), linkRule(defaults));
             int maxSourceLength = integer(root, "max_source_length");
             if (root.has("max_source_length") && maxSourceLength < 1) {
                 problems.add("max_source_length must be >= 1, is " + maxSourceLength);
@@ -103,6 +104,19 @@ public final class ManifestLoader {
                 throw invalid(problems);
             }
             return manifest;
+        }
+
+        private LinkRule linkRule(JsonNode defaults) {
+            JsonNode rule = defaults.path("link_rule");
+            if (rule.isMissingNode() || rule.isNull()) {
+                return LinkRule.ARGMAX;
+            }
+            try {
+                return LinkRule.parse(rule.asText());
+            } catch (IllegalArgumentException e) {
+                problems.add("decoding_defaults.link_rule: " + e.getMessage());
+                return LinkRule.ARGMAX;
+            }
         }
 
         private GraphSpec graph(GraphRole role) {

@@ -3,6 +3,7 @@ package io.streamlate.model.manifest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamlate.model.alignment.LinkRule;
 import io.streamlate.model.TestModels;
 import io.streamlate.model.TranslationException;
 import io.streamlate.model.TranslationException.Reason;
@@ -46,6 +47,23 @@ class ModelValidationTest {
         assertThat(manifest.decoderStep().output(GraphRole.Roles.DECODER_STATE).name()).isEqualTo("next_decoder_state");
         assertThat(manifest.encoder().output(GraphRole.Roles.MEMORY).shape())
                 .containsExactly(Dimension.dynamic("batch"), Dimension.dynamic("source_length"), Dimension.fixed(32));
+    }
+
+    @Test
+    void theLinkRuleIsReadFromTheDecodingDefaultsAndArgmaxWithoutOne() throws IOException {
+        assertThat(ManifestLoader.load(model).decodingDefaults().linkRule()).isEqualTo(LinkRule.ARGMAX);
+
+        editManifest(m -> m.with("decoding_defaults").put("link_rule", "consuming:threshold=0.3"));
+
+        assertThat(ManifestLoader.load(model).decodingDefaults().linkRule())
+                .isEqualTo(LinkRule.parse("consuming:threshold=0.3"));
+    }
+
+    @Test
+    void badLinkRule() throws IOException {
+        editManifest(m -> m.with("decoding_defaults").put("link_rule", "nearest"));
+
+        assertInvalid(() -> ManifestLoader.load(model), "decoding_defaults.link_rule: link rule 'nearest' is not");
     }
 
     @Test

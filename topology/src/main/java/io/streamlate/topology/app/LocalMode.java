@@ -74,18 +74,30 @@ final class LocalMode {
         this.out = out;
     }
 
-    /** The demo's texts, in order; {@code ""} in the file is an empty text. */
-    static List<String> demoSentences() {
+    /**
+     * One demo input: a text to translate, or with {@code given} a text and its translation to force-align.
+     *
+     * @param given the translation after {@code |||} on its line, or null
+     */
+    record DemoSentence(String text, String given) {
+    }
+
+    /** The demo's inputs, in order; {@code ""} in the file is an empty text, {@code a ||| b} a pair to align. */
+    static List<DemoSentence> demoSentences() {
         try (InputStream in = LocalMode.class.getResourceAsStream(DEMO_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + DEMO_RESOURCE);
             }
-            List<String> texts = new ArrayList<>();
+            List<DemoSentence> sentences = new ArrayList<>();
             new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
                     .map(String::strip)
                     .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                    .forEach(line -> texts.add(line.equals("\"\"") ? "" : line));
-            return texts;
+                    .forEach(line -> {
+                        String[] sides = line.split("\\s*\\|\\|\\|\\s*", 2);
+                        sentences.add(line.equals("\"\"") ? new DemoSentence("", null)
+                                : new DemoSentence(sides[0], sides.length == 2 ? sides[1] : null));
+                    });
+            return sentences;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -149,7 +161,7 @@ final class LocalMode {
             outputs.subscribe(List.of(topics.translations().name(), topics.alignments().name(),
                     topics.deadLetters().name()));
             int demoSentences = produceDemo(kafka, topics);
-            int expectedDeadLetters = (int) demoSentences().stream().filter(String::isBlank).count();
+            int expectedDeadLetters = (int) demoSentences().stream().filter(d -> d.text().isBlank()).count();
             int expectedTranslations = demoSentences - expectedDeadLetters;
             BooleanSupplier demoPrinted = () -> printer.translated() >= expectedTranslations
                     && printer.deadLetters() >= expectedDeadLetters;
@@ -205,13 +217,14 @@ final class LocalMode {
 
     /** Produces the demo sentences, keyed by a document id so that each document keeps its order. */
     private static int produceDemo(EmbeddedKafka kafka, Topics topics) {
-        List<String> texts = demoSentences();
+        List<DemoSentence> texts = demoSentences();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < texts.size(); i++) {
                 String document = "demo-" + (i % INPUT_PARTITIONS);
-                SentenceEvent event = SentenceEvent.newBuilder().setId("demo-" + i).setText(texts.get(i))
+                SentenceEvent event = SentenceEvent.newBuilder().setId("demo-" + i).setText(texts.get(i).text())
+                        .setTranslation(texts.get(i).given())
                         .setSourceLanguage("en").setTargetLanguage("fr").setDocumentId(document).setPosition(i)
                         .setEventTime(Instant.now()).build();
                 byte[] value = topics.input().valueSerde().serializer().serialize(topics.input().name(), event);

@@ -66,7 +66,8 @@ final class OutputPrinter {
         translated++;
         out.printf("[%s -> %s] %s%n", translation.getSourceLanguage(), translation.getTargetLanguage(),
                 translation.getSourceText());
-        out.printf("  translation: %s%n", translation.getTranslatedText());
+        out.printf("  translation: %s%n", translation.getTranslatedText() + (translation.getGivenTranslation()
+                ? String.format(" (given, aligned; model log-prob %.2f)", translation.getScore()) : ""));
         out.printf("  alignment:   %s%n", translation.getAlignment().isEmpty() ? "(none)" : translation.getAlignment());
         List<String> source = List.copyOf(alignment.getSourceSubwords());
         List<String> target = List.copyOf(alignment.getTargetSubwords());

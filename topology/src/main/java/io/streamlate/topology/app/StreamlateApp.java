@@ -1,5 +1,7 @@
 package io.streamlate.topology.app;
 
+import io.streamlate.model.cli.AlignCommand;
+import io.streamlate.model.cli.TranslateCommand;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -32,9 +34,11 @@ import java.util.stream.Collectors;
  * stops it. Nothing else happens here.
  */
 @Command(name = "streamlate", mixinStandardHelpOptions = true,
+        subcommands = {TranslateCommand.class, AlignCommand.class},
         description = "Translates SentenceEvents from Kafka with the attention model; publishes translations, "
                 + "alignments and dead letters. Without --bootstrap-servers it runs locally: an in-process Kafka "
-                + "broker, an Apicurio registry and a demo.")
+                + "broker, an Apicurio registry and a demo. The subcommands use the engine alone, without Kafka: "
+                + "'translate' translates lines, 'align' force-aligns 'source ||| target' lines.")
 public final class StreamlateApp implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(StreamlateApp.class);

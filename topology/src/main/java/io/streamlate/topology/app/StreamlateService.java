@@ -85,6 +85,7 @@ public final class StreamlateService implements AutoCloseable {
                 REGISTRY_PROBE_MAX_AGE, Clock.systemUTC());
         this.batcher = MicroBatcher.builder(models::get, new SourceTokenCounter(models::get))
                 .policy(config.topology().batchPolicy())
+                .options(config.topology()::engineOptions)
                 .listener(metrics)
                 .build();
         this.backpressure = new BackpressureController(config.topology().pausePolicy(), batcher::queued,

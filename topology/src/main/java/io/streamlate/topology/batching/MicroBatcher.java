@@ -1,6 +1,7 @@
 package io.streamlate.topology.batching;
 
 import io.streamlate.model.LanguagePair;
+import io.streamlate.model.TextPair;
 import io.streamlate.model.TranslationException;
 import io.streamlate.model.TranslationException.Reason;
 import io.streamlate.model.TranslationOptions;
@@ -32,7 +33,9 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li>Closing rules ({@link BatchPolicy}): maxSentences, maxTokens (padded like the engine: longest x sentences;
- *   an item costing more alone goes alone) and maxDelay since the batch's first item. Batches never mix pairs.
+ *   an item costing more alone goes alone) and maxDelay since the batch's first item. Batches never mix pairs, nor
+ *   translations with forced alignments of given translations ({@link BatchKey}): each batch is one engine call,
+ *   {@link Translator#translateBatch} or {@link Translator#alignBatch}.
  *   The engine options' batch limits are set to the policy's, so one batch is one engine run.</li>
  *   <li>Backpressure: {@link #submit} blocks, and {@link #offer} waits at most its timeout, while maxQueued items
  *   wait to be batched or for a worker; items in the engine or being completed do not count. At most
@@ -77,9 +80,9 @@ public final class MicroBatcher implements AutoCloseable {
     private final Condition workChanged = lock.newCondition();
     /** close() waits here for the queue and the engine to empty. */
     private final Condition idle = lock.newCondition();
-    private final BatchAssembler<LanguagePair, PendingItem<?>> assembler;
-    private final Deque<Batch<LanguagePair, PendingItem<?>>> ready = new ArrayDeque<>();
-    private final Map<Long, Batch<LanguagePair, PendingItem<?>>> inFlight = new ConcurrentHashMap<>();
+    private final BatchAssembler<BatchKey, PendingItem<?>> assembler;
+    private final Deque<Batch<BatchKey, PendingItem<?>>> ready = new ArrayDeque<>();
+    private final Map<Long, Batch<BatchKey, PendingItem<?>>> inFlight = new ConcurrentHashMap<>();
     private int queued;
     private long nextBatchId;
     private volatile State state = State.RUNNING;
@@ -174,7 +177,7 @@ public final class MicroBatcher implements AutoCloseable {
         int tokens;
         try {
             resolve(models, item.pair());
-            tokens = tokenCounter.sourceTokens(item.pair(), item.text());
+            tokens = tokenCounter.tokens(item);
         } catch (RuntimeException e) {
             // accepted and completed at once: every item that submit accepts gets exactly one completion
             new PendingItem<>(item, 0, ticker.getAsLong()).complete(Status.FAILED, null, e, ItemTimings.NONE);
@@ -197,7 +200,7 @@ public final class MicroBatcher implements AutoCloseable {
             timedOut = queued >= policy.maxQueued();
             if (!timedOut) {
                 long now = ticker.getAsLong();
-                ready.addAll(assembler.add(item.pair(), new PendingItem<>(item, tokens, now), tokens, now));
+                ready.addAll(assembler.add(item.key(), new PendingItem<>(item, tokens, now), tokens, now));
                 queued++;
                 // a new ready batch, or a new open batch whose deadline a waiting worker must know about
                 workChanged.signalAll();
@@ -226,7 +229,7 @@ public final class MicroBatcher implements AutoCloseable {
         while (true) {
             long batchId;
             long startNanos;
-            Batch<LanguagePair, PendingItem<?>> batch;
+            Batch<BatchKey, PendingItem<?>> batch;
             lock.lock();
             try {
                 batch = nextBatch();
@@ -258,10 +261,10 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     /** Under the lock: the next batch to run, waiting for one; null once stopped. */
-    private Batch<LanguagePair, PendingItem<?>> nextBatch() {
+    private Batch<BatchKey, PendingItem<?>> nextBatch() {
         while (state != State.STOPPED) {
             ready.addAll(assembler.closeExpired(ticker.getAsLong()));
-            Batch<LanguagePair, PendingItem<?>> batch = ready.poll();
+            Batch<BatchKey, PendingItem<?>> batch = ready.poll();
             if (batch != null) {
                 return batch;
             }
@@ -279,16 +282,19 @@ public final class MicroBatcher implements AutoCloseable {
         return null;
     }
 
-    private void run(long batchId, Batch<LanguagePair, PendingItem<?>> batch, long startNanos) {
+    private void run(long batchId, Batch<BatchKey, PendingItem<?>> batch, long startNanos) {
         List<PendingItem<?>> items = batch.items();
         List<TranslationOutcome> outcomes = null;
         TranslationException batchError = null;
         Error fatal = null;
         try {
-            Translator translator = resolve(models, batch.key());
+            Translator translator = resolve(models, batch.key().pair());
             TranslationOptions batchOptions = options.apply(translator)
                     .withBatchLimits(policy.maxTokens(), policy.maxSentences());
-            outcomes = translator.translateBatch(items.stream().map(PendingItem::text).toList(), batchOptions);
+            outcomes = batch.key().aligns()
+                    ? translator.alignBatch(items.stream().map(i -> new TextPair(i.item.text(), i.item.given())).toList(),
+                            batchOptions)
+                    : translator.translateBatch(items.stream().map(PendingItem::text).toList(), batchOptions);
             if (outcomes.size() != items.size()) {
                 throw new IllegalStateException("the engine returned " + outcomes.size() + " outcomes for "
                         + items.size() + " sentences");
@@ -323,7 +329,7 @@ public final class MicroBatcher implements AutoCloseable {
         if (batchError != null) {
             LOG.warn("batch {} of {} {} sentences failed", batchId, items.size(), batch.key(), batchError);
         }
-        report(new BatchReport(batchId, batch.key(), batch.reason(), items.size(), batch.sourceTokens(),
+        report(new BatchReport(batchId, batch.key().pair(), batch.reason(), items.size(), batch.sourceTokens(),
                 batch.paddedTokens(), Duration.ofNanos(startNanos - items.get(0).submittedNanos), inference,
                 translated, targetTokens));
         if (fatal != null) {

@@ -1,5 +1,8 @@
 package io.streamlate.topology.config;
 
+import io.streamlate.model.TranslationOptions;
+import io.streamlate.model.Translator;
+import io.streamlate.model.alignment.LinkRule;
 import io.streamlate.schemas.alignment.KeepPolicy;
 import io.streamlate.topology.backpressure.PausePolicy;
 import io.streamlate.topology.batching.BatchPolicy;
@@ -48,6 +51,9 @@ import java.util.function.Function;
  * @param keepPolicy              {@value #KEEP_MASS_PERMILLE} (default 950, bounds [1, 1000]) and
  *                                {@value #KEEP_MAX} (default 8, at least 1): which attention weights the Alignment
  *                                records keep (KeepPolicy; 1000 keeps every weight within 1/255, larger payloads)
+ * @param linkRule                {@value #LINK_RULE} (default: each model's decoding_defaults.link_rule, the rule
+ *                                that aligned best when it was measured): how word links are read off the attention,
+ *                                {@code [consuming:](argmax|threshold=T|argmax+threshold=T)}, see LinkRule
  * @param pendingStoreName        {@value #PENDING_STORE} (default {@code pending-translations}): the changelogged
  *                                store of inputs not yet answered; renaming it loses what is pending
  */
@@ -55,7 +61,7 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
                              String deadLetterTopic, Optional<String> defaultTargetLanguage, int maxTextChars,
                              BatchPolicy batchPolicy, Duration punctuationInterval, Duration offerTimeout,
                              Duration offerMaxBlock, PausePolicy pausePolicy, KeepPolicy keepPolicy,
-                             String pendingStoreName) {
+                             Optional<LinkRule> linkRule, String pendingStoreName) {
 
     public static final String PREFIX = "streamlate.";
     public static final String INPUT_TOPIC = "streamlate.topic.input";
@@ -76,6 +82,7 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
     public static final String RESUME_BELOW_QUEUED = "streamlate.backpressure.resume.queued";
     public static final String KEEP_MASS_PERMILLE = "streamlate.alignment.keep.mass.permille";
     public static final String KEEP_MAX = "streamlate.alignment.keep.max";
+    public static final String LINK_RULE = "streamlate.alignment.link.rule";
     public static final String PENDING_STORE = "streamlate.store.pending";
 
     /** Keys with the {@code streamlate.} prefix that belong to other parts (the Avro serdes). */
@@ -83,7 +90,8 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
     private static final Set<String> KEYS = Set.of(INPUT_TOPIC, TRANSLATIONS_TOPIC, ALIGNMENTS_TOPIC,
             DEAD_LETTER_TOPIC, DEFAULT_TARGET_LANGUAGE, MAX_TEXT_CHARS, BATCH_MAX_SENTENCES, BATCH_MAX_TOKENS,
             BATCH_MAX_DELAY_MS, BATCH_MAX_QUEUED, BATCH_WORKERS, PUNCTUATION_INTERVAL_MS, OFFER_TIMEOUT_MS,
-            OFFER_MAX_BLOCK_MS, PAUSE_AT_QUEUED, RESUME_BELOW_QUEUED, KEEP_MASS_PERMILLE, KEEP_MAX, PENDING_STORE);
+            OFFER_MAX_BLOCK_MS, PAUSE_AT_QUEUED, RESUME_BELOW_QUEUED, KEEP_MASS_PERMILLE, KEEP_MAX, LINK_RULE,
+            PENDING_STORE);
     private static final int MAX_MILLIS = 60_000;
 
     /** Every value checked, as {@link #from} does; messages name the field. */
@@ -95,6 +103,7 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
         Objects.requireNonNull(offerMaxBlock, "offerMaxBlock");
         Objects.requireNonNull(pausePolicy, "pausePolicy");
         Objects.requireNonNull(keepPolicy, "keepPolicy");
+        Objects.requireNonNull(linkRule, "linkRule");
         inputTopic = topicName(INPUT_TOPIC, inputTopic);
         translationsTopic = topicName(TRANSLATIONS_TOPIC, translationsTopic);
         alignmentsTopic = topicName(ALIGNMENTS_TOPIC, alignmentsTopic);
@@ -174,6 +183,12 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
             throw new ConfigException((e.getMessage().startsWith("massPermille") ? KEEP_MASS_PERMILLE : KEEP_MAX)
                     + ": " + e.getMessage());
         }
+        Optional<LinkRule> linkRule;
+        try {
+            linkRule = get.apply(LINK_RULE).map(LinkRule::parse);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(LINK_RULE, properties.getProperty(LINK_RULE), e.getMessage());
+        }
         return new TopologyConfig(
                 get.apply(INPUT_TOPIC).orElse("sentences"),
                 get.apply(TRANSLATIONS_TOPIC).orElse("translations"),
@@ -187,6 +202,7 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
                 Duration.ofMillis(integer(get, OFFER_MAX_BLOCK_MS, 5000)),
                 pause,
                 keep,
+                linkRule,
                 get.apply(PENDING_STORE).orElse("pending-translations"));
     }
 
@@ -194,14 +210,20 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
     public TopologyConfig withBatchPolicy(BatchPolicy value) {
         return new TopologyConfig(inputTopic, translationsTopic, alignmentsTopic, deadLetterTopic,
                 defaultTargetLanguage, maxTextChars, value, punctuationInterval, offerTimeout, offerMaxBlock,
-                PausePolicy.forQueue(value.maxQueued()), keepPolicy, pendingStoreName);
+                PausePolicy.forQueue(value.maxQueued()), keepPolicy, linkRule, pendingStoreName);
     }
 
     /** The same configuration with another bound on process()'s wait. */
     public TopologyConfig withOfferMaxBlock(Duration value) {
         return new TopologyConfig(inputTopic, translationsTopic, alignmentsTopic, deadLetterTopic,
                 defaultTargetLanguage, maxTextChars, batchPolicy, punctuationInterval, offerTimeout, value,
-                pausePolicy, keepPolicy, pendingStoreName);
+                pausePolicy, keepPolicy, linkRule, pendingStoreName);
+    }
+
+    /** The engine options for a model: its published defaults, with this configuration's link rule if one is set. */
+    public TranslationOptions engineOptions(Translator translator) {
+        TranslationOptions defaults = translator.defaultOptions();
+        return linkRule.map(defaults::withLinkRule).orElse(defaults);
     }
 
     private static String batchKey(String message) {

@@ -40,6 +40,7 @@ public final class DeadLetters {
         if (error instanceof TranslationException translation) {
             return switch (translation.reason()) {
                 case EMPTY_INPUT -> ErrorClass.EMPTY_TEXT;
+                case INPUT_TOO_LONG -> ErrorClass.TEXT_TOO_LONG;
                 case UNSUPPORTED_LANGUAGE_PAIR -> ErrorClass.UNSUPPORTED_LANGUAGE_PAIR;
                 default -> ErrorClass.INFERENCE_FAILED;
             };

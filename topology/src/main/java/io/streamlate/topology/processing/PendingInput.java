@@ -10,7 +10,8 @@ import java.util.Objects;
  * (bytes and coordinates) so that a later failure can still be dead-lettered with what was read, and, once decoded
  * and valid, the event with its resolved target language. An input whose value could not be decoded because the
  * schema registry was unreachable is kept undecoded ({@code event} and {@code targetLanguage} null) and decoded
- * again later.
+ * again later; the store keeps only the bytes and coordinates ({@link PendingInputSerde}), so every restored input
+ * starts undecoded.
  *
  * @param key            the input key bytes, as read (may be null); every output keeps it
  * @param value          the input value bytes, as read (null only for a tombstone, which is dead-lettered at once)

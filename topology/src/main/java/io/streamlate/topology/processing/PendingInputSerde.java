@@ -1,6 +1,5 @@
 package io.streamlate.topology.processing;
 
-import io.streamlate.schemas.avro.SentenceEvent;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -12,20 +11,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
- * The pending store's value format: a version byte, the record coordinates, the key and value bytes as read, and
- * the event in Avro single-object encoding (schema fingerprint + binary). Version 2 adds a flag byte before the
- * event: 0 = undecoded (nothing follows), 1 = decoded (target language and event follow); version 1 entries (always
- * decoded: target language before the key) are still read. No registry is involved: the store is the
- * service's private state. A change of the SentenceEvent schema changes the fingerprint, so a deployment that
- * changes it must drain the pending stores first (or bump {@link #VERSION} with a migration).
+ * The pending store's value format: a version byte, the record coordinates and the key and value bytes as read;
+ * nothing else. A restored entry is decoded again from those bytes, through the same deserializer and validation
+ * as a new record, so the store never depends on the SentenceEvent schema and a deployment that evolves it needs
+ * no migration. Versions 1 and 2 (which also stored a re-encoded event) are still read: their event is ignored.
+ * No registry is involved in the format itself: the store is the service's private state.
  */
 public final class PendingInputSerde {
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final int VERSION_1 = 1;
+    private static final int VERSION_2 = 2;
 
     private PendingInputSerde() {
     }
@@ -43,7 +41,7 @@ public final class PendingInputSerde {
     }
 
     static byte[] write(PendingInput input) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + input.value().length);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + input.value().length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeUTF(input.topic());
@@ -53,44 +51,31 @@ public final class PendingInputSerde {
             out.writeLong(input.receivedAtMs());
             writeBytes(out, input.key());
             writeBytes(out, input.value());
-            out.writeBoolean(input.decoded());
-            if (input.decoded()) {
-                out.writeUTF(input.targetLanguage());
-                ByteBuffer event = SentenceEvent.getEncoder().encode(input.event());
-                byte[] encoded = new byte[event.remaining()];
-                event.get(encoded);
-                writeBytes(out, encoded);
-            }
         } catch (IOException e) {
             throw new SerializationException("cannot write pending input at offset " + input.offset(), e);
         }
         return bytes.toByteArray();
     }
 
+    /** @return the entry, undecoded */
     static PendingInput read(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION && version != VERSION_1) {
+            if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
                 throw new SerializationException("pending input format " + version + " is not supported; this"
-                        + " code reads " + VERSION_1 + " and " + VERSION);
+                        + " code reads " + VERSION_1 + " to " + VERSION);
             }
             String topic = in.readUTF();
             int partition = in.readInt();
             long offset = in.readLong();
             long timestamp = in.readLong();
             long receivedAt = in.readLong();
-            String target = version == VERSION_1 ? in.readUTF() : null;
+            if (version == VERSION_1) {
+                in.readUTF(); // the target language, decided again when the entry is decoded
+            }
             byte[] key = readBytes(in);
             byte[] value = readBytes(in);
-            PendingInput undecoded = PendingInput.undecoded(key, value, topic, partition, offset, timestamp,
-                    receivedAt);
-            if (version == VERSION && !in.readBoolean()) {
-                return undecoded;
-            }
-            if (version == VERSION) {
-                target = in.readUTF();
-            }
-            return undecoded.withEvent(SentenceEvent.getDecoder().decode(readBytes(in)), target);
+            return PendingInput.undecoded(key, value, topic, partition, offset, timestamp, receivedAt);
         } catch (IOException e) {
             throw new SerializationException("cannot read a pending input of " + bytes.length + " bytes", e);
         }

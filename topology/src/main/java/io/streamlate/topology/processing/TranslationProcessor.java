@@ -36,6 +36,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Translates one task's sentence events through the shared micro-batcher and forwards the results in input order.
+ * An event that carries a given translation is force-aligned with it instead of translated; it follows the same
+ * path, order, delivery and dead-letter rules, and its outputs say the translation was given.
  *
  * <ul>
  *   <li>{@link #process}: decodes the value (undecodable → DESERIALIZATION dead letter with the bytes as read) and
@@ -54,7 +56,8 @@ import java.util.function.LongSupplier;
  *   for a failed sentence, each followed by deleting its pending entry. ABANDONED completions (batcher shutdown)
  *   are not forwarded: the input stays pending.</li>
  *   <li>{@link #init}: puts every pending entry back in the FIFO and the waiting line, in offset order (restored
- *   after a crash or rebalance); the punctuator submits them. Each init gets a fresh completion queue, so
+ *   after a crash or rebalance), undecoded: the store keeps the bytes as read, and the punctuator decodes and
+ *   validates them again, then submits them. Each init gets a fresh completion queue, so
  *   completions of a previous life of the processor are dropped.</li>
  * </ul>
  *
@@ -272,13 +275,13 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
                 return Admission.REGISTRY_DOWN;
             }
             slot.input = decoded.input();
-            pending.put(slot.input.offset(), slot.input);
-            about(LOG.atInfo(), slot.input, slot.input.event().getId()).log("decoded after a registry failure");
+            about(LOG.atDebug(), slot.input, slot.input.event().getId())
+                    .log("decoded after waiting undecoded (restored from the store, or the registry failed)");
         }
         Queue<Completion<Long>> sink = completions;
         PendingInput input = slot.input;
-        return batcher.offer(new BatchItem<>(input.offset(), input.pair(), input.event().getText(), sink::add),
-                timeout) ? Admission.LEFT_LINE : Admission.NO_ROOM;
+        return batcher.offer(new BatchItem<>(input.offset(), input.pair(), input.event().getText(),
+                input.event().getTranslation(), sink::add), timeout) ? Admission.LEFT_LINE : Admission.NO_ROOM;
     }
 
     /** Decodes and validates a raw input; reports a registry failure to the listener. */
@@ -330,6 +333,16 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         if (length > config.maxTextChars()) {
             return new Rejection(ErrorClass.TEXT_TOO_LONG, "sentence " + event.getId() + " has " + length
                     + " characters, over " + TopologyConfig.MAX_TEXT_CHARS + " = " + config.maxTextChars());
+        }
+        String given = event.getTranslation();
+        if (given != null && given.isBlank()) {
+            return new Rejection(ErrorClass.EMPTY_TEXT, "sentence " + event.getId()
+                    + " has a given translation with no text (leave translation null to have it translated)");
+        }
+        int givenLength = given == null ? 0 : given.codePointCount(0, given.length());
+        if (givenLength > config.maxTextChars()) {
+            return new Rejection(ErrorClass.TEXT_TOO_LONG, "sentence " + event.getId() + " has a given translation of "
+                    + givenLength + " characters, over " + TopologyConfig.MAX_TEXT_CHARS + " = " + config.maxTextChars());
         }
         String target = target(event);
         if (target == null) {

@@ -1,7 +1,6 @@
 package io.streamlate.topology.processing;
 
 import io.streamlate.model.TranslationResult;
-import io.streamlate.model.alignment.PieceWords;
 import io.streamlate.schemas.alignment.AttentionEncoder;
 import io.streamlate.schemas.alignment.AttentionFormat;
 import io.streamlate.schemas.avro.Alignment;
@@ -11,11 +10,12 @@ import io.streamlate.schemas.avro.Translation;
 import io.streamlate.topology.batching.ItemTimings;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
-/** Maps an engine {@link TranslationResult} to the output records {@link Translation} and {@link Alignment}. */
+/**
+ * Maps an engine {@link TranslationResult} to the output records {@link Translation} and {@link Alignment}; for an
+ * event with a given translation, the result is its forced alignment and both records say so.
+ */
 public final class TranslationRecords {
 
     private final AttentionEncoder attention;
@@ -48,6 +48,7 @@ public final class TranslationRecords {
                         .build())
                 .setBatchSize(timings.batchSentences())
                 .setTruncated(result.truncated())
+                .setGivenTranslation(event.getTranslation() != null)
                 .build();
     }
 
@@ -60,15 +61,12 @@ public final class TranslationRecords {
                 .setTargetSubwords(result.targetPieces())
                 .setSourceWords(result.sourceWords())
                 .setTargetWords(result.targetWords())
-                .setSourceWordOfSubword(wordOfPiece(result.sourcePieces()))
-                .setTargetWordOfSubword(wordOfPiece(result.targetPieces()))
+                .setSourceWordOfSubword(result.sourceWordOfPiece())
+                .setTargetWordOfSubword(result.targetWordOfPiece())
                 .setHardAlignment(result.pharaoh())
                 .setAttention(ByteBuffer.wrap(attention.encode(result.attention())))
                 .setAttentionCodecVersion(AttentionFormat.VERSION)
+                .setGivenTranslation(input.event().getTranslation() != null)
                 .build();
-    }
-
-    private static List<Integer> wordOfPiece(List<String> pieces) {
-        return Arrays.stream(PieceWords.group(pieces).wordOfPiece()).boxed().toList();
     }
 }

@@ -19,10 +19,13 @@ class LocalModeDemoTest {
 
     @Test
     void demoSentencesCoverTheRequiredOnesAndOneBadInput() {
-        List<String> texts = LocalMode.demoSentences();
+        List<LocalMode.DemoSentence> sentences = LocalMode.demoSentences();
+        List<String> texts = sentences.stream().map(LocalMode.DemoSentence::text).toList();
         assertThat(texts).contains("I love you.", "How was your day?", "Who are you?");
         assertThat(texts.size()).isGreaterThanOrEqualTo(13);
         assertThat(texts).filteredOn(String::isBlank).hasSize(1);
+        assertThat(sentences).filteredOn(s -> s.given() != null).isNotEmpty()
+                .allSatisfy(s -> assertThat(s.given()).isNotBlank().doesNotContain("|||"));
     }
 
     @Test
@@ -38,11 +41,13 @@ class LocalModeDemoTest {
         System.out.println(printed);
 
         assertThat(exit).as(printed).isZero();
-        List<String> sentences = LocalMode.demoSentences().stream().filter(text -> !text.isBlank()).toList();
+        List<String> sentences = LocalMode.demoSentences().stream().map(LocalMode.DemoSentence::text)
+                .filter(text -> !text.isBlank()).toList();
         for (String sentence : sentences) {
             assertThat(printed).containsPattern(Pattern.compile("\\[en -> fr] " + Pattern.quote(sentence)
                     + "\\R  translation: \\S.*\\R  alignment:   (\\d+-\\d+( \\d+-\\d+)*|\\(none\\))\\R    +\\|"));
         }
+        assertThat(printed).contains("(given, aligned; model log-prob");
         assertThat(printed).containsOnlyOnce("[dead letter] EMPTY_TEXT");
         assertThat(printed).contains("Demo done: " + sentences.size() + " translations, 1 dead letter(s).");
     }

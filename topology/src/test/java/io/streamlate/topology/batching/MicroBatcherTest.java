@@ -133,8 +133,8 @@ class MicroBatcherTest {
     void closesABatchBeforeTheItemThatWouldExceedMaxTokensAndSendsAHugeItemAlone() throws Exception {
         String sentence = SENTENCES.get(0);
         String huge = String.join(" ", Collections.nCopies(20, sentence));
-        int length = tokens.sourceTokens(EN_FR, sentence);
-        int hugeLength = tokens.sourceTokens(EN_FR, huge);
+        int length = tokens.tokens(BatchItem.translate(0, EN_FR, sentence, c -> { }));
+        int hugeLength = tokens.tokens(BatchItem.translate(0, EN_FR, huge, c -> { }));
         assertThat(length).isGreaterThanOrEqualTo(2);
         int budget = 2 * length + 1; // two fit, a third costs 3 x length > budget
         assertThat(hugeLength).isGreaterThan(budget);
@@ -322,7 +322,7 @@ class MicroBatcherTest {
         AtomicReference<Thread> calledOn = new AtomicReference<>();
         AtomicReference<Completion<Integer>> completion = new AtomicReference<>();
 
-        batcher.submit(new BatchItem<>(7, new LanguagePair("fr", "en"), "Bonjour", c -> {
+        batcher.submit(BatchItem.translate(7, new LanguagePair("fr", "en"), "Bonjour", c -> {
             calledOn.set(Thread.currentThread());
             completion.set(c);
         }));
@@ -485,7 +485,7 @@ class MicroBatcherTest {
 
     private static BatchItem<Integer> item(int tag, LanguagePair pair, String text,
                                            Consumer<? super Completion<Integer>> sink) {
-        return new BatchItem<>(tag, pair, text, sink);
+        return BatchItem.translate(tag, pair, text, sink);
     }
 
     private static long ms(long millis) {

@@ -1,5 +1,6 @@
 package io.streamlate.topology.config;
 
+import io.streamlate.model.alignment.LinkRule;
 import io.streamlate.schemas.alignment.KeepPolicy;
 import io.streamlate.topology.backpressure.PausePolicy;
 import io.streamlate.topology.batching.BatchPolicy;
@@ -41,6 +42,7 @@ class TopologyConfigTest {
         assertThat(config.pausePolicy()).isEqualTo(new PausePolicy(192, 64));
         assertThat(config.keepPolicy()).isEqualTo(new KeepPolicy(950, 8));
         assertThat(config.pendingStoreName()).isEqualTo("pending-translations");
+        assertThat(config.linkRule()).as("each model's own rule").isEmpty();
     }
 
     @Test
@@ -54,12 +56,13 @@ class TopologyConfigTest {
                 TopologyConfig.PUNCTUATION_INTERVAL_MS, "5", TopologyConfig.OFFER_TIMEOUT_MS, "50",
                 TopologyConfig.OFFER_MAX_BLOCK_MS, "0", TopologyConfig.PAUSE_AT_QUEUED, "400",
                 TopologyConfig.RESUME_BELOW_QUEUED, "100", TopologyConfig.KEEP_MASS_PERMILLE, "1000",
-                TopologyConfig.KEEP_MAX, "1000",
+                TopologyConfig.KEEP_MAX, "1000", TopologyConfig.LINK_RULE, "consuming:threshold=0.4",
                 TopologyConfig.PENDING_STORE, "pending", "application.id", "not ours",
                 "streamlate.serde.max.payload.bytes", "1000"));
         assertThat(config).isEqualTo(new TopologyConfig("in", "out", "align", "dlq", Optional.of("fr"), 300,
                 new BatchPolicy(100, 2048, Duration.ZERO, 400, 2), Duration.ofMillis(5), Duration.ofMillis(50),
-                Duration.ZERO, new PausePolicy(400, 100), new KeepPolicy(1000, 1000), "pending"));
+                Duration.ZERO, new PausePolicy(400, 100), new KeepPolicy(1000, 1000),
+                Optional.of(LinkRule.parse("consuming:threshold=0.4")), "pending"));
     }
 
     @ParameterizedTest
@@ -83,6 +86,8 @@ class TopologyConfigTest {
             "streamlate.alignment.keep.mass.permille | 0",
             "streamlate.alignment.keep.mass.permille | 1001",
             "streamlate.alignment.keep.max    | 0",
+            "streamlate.alignment.link.rule   | nearest",
+            "streamlate.alignment.link.rule   | threshold=2",
             "streamlate.store.pending         | a/b",
             "streamlate.typo                  | 1",
     })

@@ -161,7 +161,7 @@ class StreamlateMetricsTest {
                     .policy(BatchPolicy.DEFAULT.withMaxSentences(2).withMaxDelay(Duration.ofHours(1)))
                     .listener(metrics).name("metrics-test").build()) {
                 for (int i = 0; i < texts.size(); i++) {
-                    batcher.submit(new BatchItem<>(i, EN_FR, texts.get(i), arrivals::add));
+                    batcher.submit(BatchItem.translate(i, EN_FR, texts.get(i), arrivals::add));
                 }
                 for (int i = 0; i < texts.size(); i++) {
                     Completion<Integer> completion = arrivals.poll(30, TimeUnit.SECONDS);

@@ -77,6 +77,6 @@ final class FakeSubmitter implements BatchSubmitter {
     static TranslationResult result(String text) {
         return new TranslationResult(text.toUpperCase(), List.of("▁a", "b"), List.of("▁A", "▁B"), List.of(5, 6),
                 new float[][]{{0.75f, 0.25f}, {0.5f, 0.5f}}, List.of(new WordLink(0, 0), new WordLink(0, 1)),
-                List.of("ab"), List.of("A", "B"), -1.5, false, "fake-en-fr", "1.0");
+                List.of("ab"), List.of("A", "B"), List.of(0, 0), List.of(0, 1), -1.5, false, "fake-en-fr", "1.0");
     }
 }

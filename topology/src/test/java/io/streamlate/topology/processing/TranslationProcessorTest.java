@@ -1,6 +1,7 @@
 package io.streamlate.topology.processing;
 
 import io.streamlate.model.TranslationException;
+import io.streamlate.model.TranslationException.Reason;
 import io.streamlate.schemas.InvalidPayloadException;
 import io.streamlate.schemas.alignment.AttentionDecoder;
 import io.streamlate.schemas.alignment.AttentionEncoder;
@@ -13,6 +14,7 @@ import io.streamlate.schemas.avro.Translation;
 import io.streamlate.schemas.registry.SchemaRegistryException;
 import io.streamlate.schemas.serde.AvroDeserializer;
 import io.streamlate.topology.TranslationTopology;
+import io.streamlate.topology.batching.BatchItem;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -25,6 +27,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -293,6 +297,63 @@ class TranslationProcessorTest {
     }
 
     @Test
+    void anEventWithAGivenTranslationIsAlignedInItsTurnAndItsOutputsSaySo() {
+        processor.init(context);
+        process(0, "a", event("s0", "zero", "fr"));
+        process(1, "a", given(event("s1", "I love you .", "fr"), "je t' aime ."));
+        process(2, "a", event("s2", "two", "fr"));
+        assertThat(batcher.offered).extracting(BatchItem::given).containsExactly(null, "je t' aime .", null);
+
+        batcher.translate(2);
+        batcher.translate(1);
+        batcher.translate(0);
+        punctuate();
+
+        assertThat(forwardedIds()).containsExactly("translations-sink:s0", "alignments-sink:s0",
+                "translations-sink:s1", "alignments-sink:s1", "translations-sink:s2", "alignments-sink:s2");
+        List<SpecificRecord> values = context.forwarded().stream().map(f -> (SpecificRecord) f.record().value()).toList();
+        assertThat(values).extracting(v -> v instanceof Translation t ? t.getGivenTranslation()
+                : ((Alignment) v).getGivenTranslation()).containsExactly(false, false, true, true, false, false);
+        assertThat(pendingOffsets()).isEmpty();
+    }
+
+    @Test
+    void aGivenTranslationThatIsBlankOrTooLongIsDeadLettered() {
+        TopologyConfig shortTexts = TopologyConfig.from(new java.util.Properties() {{
+            setProperty(TopologyConfig.MAX_TEXT_CHARS, "10");
+            setProperty(TopologyConfig.DEFAULT_TARGET_LANGUAGE, "fr");
+        }});
+        processor = new TranslationProcessor(shortTexts, batcher, VALUES,
+                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
+        processor.init(context);
+        process(0, "k", given(event("s0", "ok", "fr"), " "));
+        process(1, "k", given(event("s1", "ok", "fr"), "ééééééééééé"));
+
+        assertThat(batcher.offered).isEmpty();
+        List<DeadLetter> letters = context.forwarded().stream().map(f -> (DeadLetter) f.record().value()).toList();
+        assertThat(letters).extracting(DeadLetter::getErrorClass)
+                .containsExactly(ErrorClass.EMPTY_TEXT, ErrorClass.TEXT_TOO_LONG);
+        assertThat(letters.get(0).getReason()).contains("given translation with no text");
+        assertThat(letters.get(1).getReason()).contains("given translation of 11 characters");
+    }
+
+    @Test
+    void theEnginesTooLongErrorIsATextTooLongDeadLetter() {
+        processor.init(context);
+        process(0, "k", given(event("s0", "ok", "fr"), "d'accord"));
+        batcher.fail(0, new TranslationException(Reason.INPUT_TOO_LONG, "pair 0: the target has 300 subwords"));
+        punctuate();
+
+        DeadLetter letter = (DeadLetter) context.forwarded().get(0).record().value();
+        assertThat(letter.getErrorClass()).isEqualTo(ErrorClass.TEXT_TOO_LONG);
+        assertThat(letter.getReason()).contains("300 subwords");
+    }
+
+    static SentenceEvent given(SentenceEvent event, String translation) {
+        return SentenceEvent.newBuilder(event).setTranslation(translation).build();
+    }
+
+    @Test
     void processWaitsAtMostTheBoundThenThePunctuatorOffersWhatWaits() {
         long[] nanos = {0};
         TopologyConfig bounded = CONFIG.withOfferMaxBlock(Duration.ofMillis(50));
@@ -387,7 +448,7 @@ class TranslationProcessorTest {
         framedValues.set((topic, bytes) -> registered.get((int) bytes[bytes.length - 1]));
         punctuate();
         assertThat(batcher.offeredOffsets()).containsExactly(0L, 1L, 2L);
-        assertThat(store.get(1L).event().getId()).isEqualTo("s1");
+        assertThat(store.get(1L).value()).as("the store keeps the bytes as read").isEqualTo(framed);
         batcher.translate(2);
         batcher.translate(1);
         punctuate();
@@ -403,18 +464,50 @@ class TranslationProcessorTest {
     }
 
     @Test
-    void pendingInputsRoundTripThroughTheStoreFormat() {
+    void theStoreKeepsTheBytesAndCoordinatesAndRestoresEveryEntryUndecoded() {
         SentenceEvent event = event("s1", "hello", null);
-        PendingInput input = new PendingInput(null, new byte[]{9}, TOPIC, 3, 77, 12, 34, event, "fr");
-        PendingInput read = PendingInputSerde.read(PendingInputSerde.write(input));
-        assertThat(read.key()).isNull();
-        assertThat(read.value()).containsExactly(9);
-        assertThat(read).usingRecursiveComparison().isEqualTo(input);
+        PendingInput input = new PendingInput(new byte[]{4}, encode(event), TOPIC, 3, 77, 12, 34, event, "fr");
 
-        PendingInput undecoded = PendingInput.undecoded(new byte[]{1}, new byte[]{0, 0, 0, 0, 5}, TOPIC, 2, 78, 13,
-                35);
-        PendingInput readUndecoded = PendingInputSerde.read(PendingInputSerde.write(undecoded));
-        assertThat(readUndecoded.decoded()).isFalse();
-        assertThat(readUndecoded).usingRecursiveComparison().isEqualTo(undecoded);
+        PendingInput read = PendingInputSerde.read(PendingInputSerde.write(input));
+
+        assertThat(read.decoded()).isFalse();
+        assertThat(read).usingRecursiveComparison().isEqualTo(PendingInput.undecoded(new byte[]{4}, encode(event),
+                TOPIC, 3, 77, 12, 34));
+        PendingInput undecoded = PendingInput.undecoded(null, new byte[]{0, 0, 0, 0, 5}, TOPIC, 2, 78, 13, 35);
+        assertThat(PendingInputSerde.read(PendingInputSerde.write(undecoded))).usingRecursiveComparison()
+                .isEqualTo(undecoded);
+    }
+
+    @Test
+    void entriesOfTheFormerFormatsReadAsTheirBytesWithoutTheirStoredEvent() throws IOException {
+        byte[] value = encode(event("s1", "hello", "fr"));
+        for (int version : new int[]{1, 2}) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeByte(version);
+                out.writeUTF(TOPIC);
+                out.writeInt(1);
+                out.writeLong(5);
+                out.writeLong(6);
+                out.writeLong(7);
+                if (version == 1) {
+                    out.writeUTF("fr");
+                }
+                out.writeInt(-1);
+                out.writeInt(value.length);
+                out.write(value);
+                if (version == 2) {
+                    out.writeBoolean(true);
+                    out.writeUTF("fr");
+                }
+                out.writeInt(3);
+                out.write(new byte[]{(byte) 0xC3, 0x01, 0x02}); // an event in a schema this code may not know
+            }
+
+            PendingInput read = PendingInputSerde.read(bytes.toByteArray());
+
+            assertThat(read).as("version %d", version).usingRecursiveComparison()
+                    .isEqualTo(PendingInput.undecoded(null, value, TOPIC, 1, 5, 6, 7));
+        }
     }
 }
