@@ -4,17 +4,17 @@ import io.streamlate.local.ApicurioRegistry;
 import io.streamlate.local.EmbeddedKafka;
 import io.streamlate.model.LanguagePair;
 import io.streamlate.model.ModelRegistry;
+import io.streamlate.model.batching.BatchItem;
+import io.streamlate.model.batching.BatchPolicy;
+import io.streamlate.model.batching.Completion;
+import io.streamlate.model.batching.MicroBatcher;
 import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.schemas.avro.Translation;
 import io.streamlate.topology.Topics;
 import io.streamlate.topology.app.ServiceConfig;
 import io.streamlate.topology.app.StreamlateService;
-import io.streamlate.topology.batching.BatchItem;
-import io.streamlate.topology.batching.BatchPolicy;
-import io.streamlate.topology.batching.Completion;
-import io.streamlate.topology.batching.MicroBatcher;
-import io.streamlate.topology.batching.SourceTokenCounter;
+import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -262,13 +262,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
         AtomicLong failed = new AtomicLong();
         long start;
         long end;
-        try (MicroBatcher batcher = MicroBatcher.builder(models::get, new SourceTokenCounter(models::get))
+        try (MicroBatcher batcher = MicroBatcher.builder(models::find)
                 .policy(policy).name("bench-batcher").build()) {
             start = System.nanoTime();
             for (int i = 0; i < sentences.size(); i++) {
                 batcher.submit(BatchItem.translate(i, PAIR, sentences.get(i), (Completion<Integer> c) -> {
-                    if (c.isTranslated()) {
-                        tokens.addAndGet(c.result().targetPieces().size());
+                    if (c instanceof Completion.Done<Integer> translated) {
+                        tokens.addAndGet(translated.result().targetPieces().size());
                     } else {
                         failed.incrementAndGet();
                     }
@@ -306,17 +306,19 @@ public final class PipelineBenchmark implements Callable<Integer> {
         Properties file = new Properties();
         file.setProperty(StreamsConfig.STATE_DIR_CONFIG, env.stateRoot().resolve("run" + id).toString());
         file.setProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(commitIntervalMs));
-        file.setProperty(TopologyConfig.INPUT_TOPIC, prefix + "sentences");
-        file.setProperty(TopologyConfig.TRANSLATIONS_TOPIC, prefix + "translations");
-        file.setProperty(TopologyConfig.ALIGNMENTS_TOPIC, prefix + "alignments");
-        file.setProperty(TopologyConfig.DEAD_LETTER_TOPIC, prefix + "dlq");
-        file.setProperty(ServiceConfig.HTTP_PORT, "0");
-        file.setProperty(TopologyConfig.DEFAULT_TARGET_LANGUAGE, PAIR.target());
-        file.setProperty(TopologyConfig.BATCH_MAX_SENTENCES, Integer.toString(policy.maxSentences()));
-        file.setProperty(TopologyConfig.BATCH_MAX_TOKENS, Integer.toString(policy.maxTokens()));
-        file.setProperty(TopologyConfig.BATCH_MAX_DELAY_MS, Long.toString(policy.maxDelay().toMillis()));
-        file.setProperty(TopologyConfig.BATCH_MAX_QUEUED, Integer.toString(policy.maxQueued()));
-        file.setProperty(TopologyConfig.BATCH_WORKERS, Integer.toString(policy.workers()));
+        file.setProperty(StreamlateConfig.INPUT_TOPIC, prefix + "sentences");
+        file.setProperty(StreamlateConfig.TRANSLATIONS_TOPIC, prefix + "translations");
+        file.setProperty(StreamlateConfig.ALIGNMENTS_TOPIC, prefix + "alignments");
+        file.setProperty(StreamlateConfig.DEAD_LETTER_TOPIC, prefix + "dlq");
+        file.setProperty(StreamlateConfig.HTTP_PORT, "0");
+        file.setProperty(StreamlateConfig.MODELS, inputs.model().toString());
+        file.setProperty(StreamlateConfig.ENGINE_THREADS, Integer.toString(threads));
+        file.setProperty(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, PAIR.target());
+        file.setProperty(StreamlateConfig.BATCH_MAX_SENTENCES, Integer.toString(policy.maxSentences()));
+        file.setProperty(StreamlateConfig.BATCH_MAX_TOKENS, Integer.toString(policy.maxTokens()));
+        file.setProperty(StreamlateConfig.BATCH_MAX_DELAY_MS, Long.toString(policy.maxDelay().toMillis()));
+        file.setProperty(StreamlateConfig.BATCH_MAX_QUEUED, Integer.toString(policy.maxQueued()));
+        file.setProperty(StreamlateConfig.BATCH_WORKERS, Integer.toString(policy.workers()));
         ServiceConfig config = ServiceConfig.build(file, new ServiceConfig.Overrides(env.kafka().bootstrapServers(),
                 env.registry().ccompatUrl().toString(), "streamlate-bench-" + id, guarantee));
         TopologyConfig topology = config.topology();
@@ -340,8 +342,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             progress("%s run %d: %d events produced, starting the service (maxDelay %d ms, maxTokens %d)", label,
                     id, sentences.size(), policy.maxDelay().toMillis(), policy.maxTokens());
 
-            try (StreamlateService service = StreamlateService.start(config, List.of(inputs.model()), env.sessions(),
-                    StreamlateService.DEFAULT_STREAMS_CLOSE_TIMEOUT)) {
+            try (StreamlateService service = StreamlateService.start(config)) {
                 if (!service.awaitRunning(STARTUP_TIMEOUT)) {
                     throw new IllegalStateException("Kafka Streams did not reach RUNNING (" + service.state() + ")");
                 }

@@ -8,12 +8,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Creates and removes the scratch directories the local servers write their data and logs into. */
-final class TempDirectories {
+public final class TempDirectories {
 
     private TempDirectories() {
     }
 
-    static Path create(String prefix) {
+    public static Path create(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -22,7 +22,7 @@ final class TempDirectories {
     }
 
     /** Deletes the tree, deepest entries first. */
-    static void delete(Path root) {
+    public static void delete(Path root) {
         if (!Files.exists(root)) {
             return;
         }

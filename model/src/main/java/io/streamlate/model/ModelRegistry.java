@@ -5,6 +5,7 @@ import io.streamlate.model.onnx.SessionSettings;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,6 +33,12 @@ public final class ModelRegistry implements AutoCloseable {
         return pair;
     }
 
+    /** The model for {@code pair}, if one is loaded. */
+    public Optional<Translator> find(LanguagePair pair) {
+        return Optional.ofNullable(translators.get(pair));
+    }
+
+    /** The model for {@code pair}; UNSUPPORTED_LANGUAGE_PAIR when none is loaded. */
     public Translator get(LanguagePair pair) {
         Translator translator = translators.get(pair);
         if (translator == null) {

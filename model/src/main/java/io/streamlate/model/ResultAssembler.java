@@ -26,7 +26,7 @@ final class ResultAssembler {
     }
 
     /** A translation: words are the pieces grouped at the word-start marker. */
-    TranslationResult assemble(SourceSentence source, Hypothesis hypothesis, LinkRule rule) {
+    TranslationResult assemble(Tokenized.Sentence source, Hypothesis hypothesis, LinkRule rule) {
         List<String> sourcePieces = sourceTokenizer.pieces(source.ids());
         List<String> targetPieces = targetTokenizer.pieces(hypothesis.ids());
         return result(targetTokenizer.decode(hypothesis.ids()), sourcePieces, targetPieces, PieceWords.group(sourcePieces),
@@ -34,10 +34,11 @@ final class ResultAssembler {
     }
 
     /** A forced alignment: the target text and both sides' words are as given. */
-    TranslationResult assembleGiven(GivenWords source, GivenWords target, String targetText, Hypothesis hypothesis,
-                                    LinkRule rule) {
-        return result(targetText.strip(), sourceTokenizer.pieces(source.ids()), targetTokenizer.pieces(target.ids()),
-                source.words(), target.words(), hypothesis, rule, false);
+    TranslationResult assembleGiven(Tokenized.Pair pair, Hypothesis hypothesis, LinkRule rule) {
+        GivenWords source = pair.source();
+        GivenWords target = pair.target();
+        return result(pair.targetText().strip(), sourceTokenizer.pieces(source.ids()),
+                targetTokenizer.pieces(target.ids()), source.words(), target.words(), hypothesis, rule, false);
     }
 
     private TranslationResult result(String text, List<String> sourcePieces, List<String> targetPieces,

@@ -4,10 +4,6 @@ import io.streamlate.model.TranslationException.Reason;
 import io.streamlate.model.alignment.GivenWords;
 import io.streamlate.model.batching.SubBatch;
 import io.streamlate.model.batching.TokenBudgetBatcher;
-import io.streamlate.model.decoding.DecodingStrategy;
-import io.streamlate.model.decoding.Hypothesis;
-import io.streamlate.model.decoding.SearchLimits;
-import io.streamlate.model.decoding.TeacherForcing;
 import io.streamlate.model.manifest.Manifest;
 import io.streamlate.model.manifest.ManifestLoader;
 import io.streamlate.model.onnx.Device;
@@ -16,19 +12,22 @@ import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.model.tokenize.SentencePieceTokenizer;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The facade: one loaded model (manifest, tokenizers, sessions) that translates text and force-aligns given
- * translations. Thread-safe; share one
- * instance per model. Closing it waits for translations in flight, then releases the native sessions and
- * tokenizers; any later call fails with {@link Reason#CLOSED} (native code must never see freed handles: the
- * SentencePiece binding crashes the JVM on a closed processor).
+ * translations. Two levels: {@link #translateBatch} and {@link #alignBatch} take texts, tokenise them and plan
+ * sub-batches themselves; {@link #tokenize} with {@link #translateTokenized} and {@link #alignTokenized} let a
+ * caller that batches on its own (the micro-batcher) tokenise each input once and run each batch as planned.
+ * Thread-safe; share one instance per model. Closing it waits for calls in flight, then releases the native
+ * sessions and tokenizers; any later call fails with {@link Reason#CLOSED} (native code must never see freed
+ * handles: the SentencePiece binding crashes the JVM on a closed processor).
  */
 public final class Translator implements AutoCloseable {
 
@@ -36,7 +35,8 @@ public final class Translator implements AutoCloseable {
     private final SentencePieceTokenizer sourceTokenizer;
     private final SentencePieceTokenizer targetTokenizer;
     private final ModelSessions sessions;
-    private final ResultAssembler assembler;
+    private final EngineRun run;
+    private final LongAdder tokenized = new LongAdder();
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -46,7 +46,8 @@ public final class Translator implements AutoCloseable {
         this.sourceTokenizer = sourceTokenizer;
         this.targetTokenizer = targetTokenizer;
         this.sessions = sessions;
-        this.assembler = new ResultAssembler(sourceTokenizer, targetTokenizer, manifest);
+        this.run = new EngineRun(manifest, sessions,
+                new ResultAssembler(sourceTokenizer, targetTokenizer, manifest));
     }
 
     /** Loads and validates the model in {@code directory} (manifest, checksums, graph signatures). */
@@ -90,183 +91,99 @@ public final class Translator implements AutoCloseable {
         return translateBatch(List.of(text), options).get(0).orThrow();
     }
 
-    /** The number of source subwords the encoder will see for {@code text}: after truncation, 0 if empty. */
-    public int sourceTokens(String text) {
-        lifecycle.readLock().lock();
-        try {
-            ensureOpen();
-            SourceSentence source = tokenize(text);
-            return source == null ? 0 : source.ids().length;
-        } finally {
-            lifecycle.readLock().unlock();
-        }
-    }
-
-    /**
-     * What a pair costs in a batch: the subwords of its longer side as {@link #alignBatch} encodes them (words as
-     * given), 0 if a side is empty. A side over max_source_length is not cut: its pair fails in alignBatch.
-     */
-    public int alignmentTokens(TextPair pair) {
-        lifecycle.readLock().lock();
-        try {
-            ensureOpen();
-            int source = GivenWords.split(pair.source(), sourceTokenizer::encode).ids().length;
-            int target = GivenWords.split(pair.target(), targetTokenizer::encode).ids().length;
-            return source == 0 || target == 0 ? 0 : Math.max(source, target);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
-    }
-
-    /** Translates many sentences; results come back in input order, each a success or that sentence's error. */
-    public List<TranslationOutcome> translateBatch(List<String> texts, TranslationOptions options) {
-        options.validate();
-        lifecycle.readLock().lock();
-        try {
-            ensureOpen();
-            return translateOpen(texts, options);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new TranslationException(Reason.CLOSED, "translator for " + manifest.modelId() + " "
-                    + manifest.modelVersion() + " is closed");
-        }
-    }
-
-    /**
-     * Forced alignment: runs each given translation through the decoder (teacher forcing) and returns, per pair in
-     * input order, a result shaped like a translation's whose text is the given target, whose words are the
-     * whitespace-separated words of both texts as given, and whose score is the model's log-probability of the
-     * target. A pair with an empty side fails with EMPTY_INPUT, one with a side longer than max_source_length
-     * subwords with INPUT_TOO_LONG; only that pair fails. Batched under the same token budget as translation,
-     * by the longer side of each pair; a pair's result does not depend on its batch.
-     */
-    public List<TranslationOutcome> alignBatch(List<TextPair> pairs, TranslationOptions options) {
-        options.validate();
-        lifecycle.readLock().lock();
-        try {
-            ensureOpen();
-            return alignOpen(pairs, options);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
-    }
-
     /** Aligns one pair; throws its error directly. */
     public TranslationResult align(TextPair pair, TranslationOptions options) {
         return alignBatch(List.of(pair), options).get(0).orThrow();
     }
 
-    private List<TranslationOutcome> alignOpen(List<TextPair> pairs, TranslationOptions options) {
-        TranslationOutcome[] outcomes = new TranslationOutcome[pairs.size()];
-        List<Integer> valid = new ArrayList<>();
-        List<GivenWords> sources = new ArrayList<>();
-        List<GivenWords> targets = new ArrayList<>();
-        for (int i = 0; i < pairs.size(); i++) {
-            GivenWords source = GivenWords.split(pairs.get(i).source(), sourceTokenizer::encode);
-            GivenWords target = GivenWords.split(pairs.get(i).target(), targetTokenizer::encode);
-            TranslationException problem = alignmentProblem(i, source, target);
-            if (problem != null) {
-                outcomes[i] = TranslationOutcome.failure(problem);
-            } else {
-                valid.add(i);
-                sources.add(source);
-                targets.add(target);
-            }
-        }
-        TeacherForcing forcing = new TeacherForcing(manifest.specialTokens().bos(), manifest.specialTokens().eos());
+    /**
+     * Translates many sentences: tokenises them, plans sub-batches under the options' token budget and runs each.
+     * Results come back in input order, each a success or that sentence's error.
+     */
+    public List<TranslationOutcome> translateBatch(List<String> texts, TranslationOptions options) {
+        return planned(texts.stream().map(this::tokenize).toList(), options, this::translateTokenized);
+    }
+
+    /**
+     * Forced alignment of many pairs: runs each given translation through the decoder (teacher forcing) and
+     * returns, per pair in input order, a result shaped like a translation's whose text is the given target, whose
+     * words are the whitespace-separated words of both texts as given, and whose score is the model's
+     * log-probability of the target. A pair with an empty side fails with EMPTY_INPUT, one with a side longer than
+     * max_source_length subwords with INPUT_TOO_LONG; only that pair fails. Planned like {@link #translateBatch}, a
+     * pair costing its longer side; a pair's result does not depend on its batch.
+     */
+    public List<TranslationOutcome> alignBatch(List<TextPair> pairs, TranslationOptions options) {
+        return planned(pairs.stream().map(this::tokenize).toList(), options, this::alignTokenized);
+    }
+
+    /** Tokenises a text for {@link #translateTokenized}, cut to max_source_length; blank text has no ids. */
+    public Tokenized.Sentence tokenize(String text) {
+        return read(() -> {
+            tokenized.increment();
+            int[] ids = text == null || text.isBlank() ? new int[0] : sourceTokenizer.encode(text);
+            int max = manifest.maxSourceLength();
+            return ids.length > max ? new Tokenized.Sentence(Arrays.copyOf(ids, max), true)
+                    : new Tokenized.Sentence(ids, false);
+        });
+    }
+
+    /** Tokenises a pair for {@link #alignTokenized}: each side split into its words as given, never cut. */
+    public Tokenized.Pair tokenize(TextPair pair) {
+        return read(() -> {
+            tokenized.add(2);
+            return new Tokenized.Pair(GivenWords.split(pair.source(), sourceTokenizer::encode),
+                    GivenWords.split(pair.target(), targetTokenizer::encode), pair.target());
+        });
+    }
+
+    /**
+     * Translates already tokenised sentences in one engine run, as they are batched (the caller planned the batch):
+     * results in input order, each a success or that sentence's error.
+     */
+    public List<TranslationOutcome> translateTokenized(List<Tokenized.Sentence> sentences, TranslationOptions options) {
+        options.validate();
+        return read(() -> run.translate(sentences, options));
+    }
+
+    /** Force-aligns already tokenised pairs in one engine run (see {@link #alignBatch}). */
+    public List<TranslationOutcome> alignTokenized(List<Tokenized.Pair> pairs, TranslationOptions options) {
+        options.validate();
+        return read(() -> run.align(pairs, options));
+    }
+
+    /** Every text this translator tokenised since it opened (a pair counts its two texts): for monitoring. */
+    public long textsTokenized() {
+        return tokenized.sum();
+    }
+
+    private <T extends Tokenized> List<TranslationOutcome> planned(
+            List<T> inputs, TranslationOptions options,
+            BiFunction<List<T>, TranslationOptions, List<TranslationOutcome>> engine) {
+        options.validate();
+        TranslationOutcome[] outcomes = new TranslationOutcome[inputs.size()];
         TokenBudgetBatcher batcher = new TokenBudgetBatcher(options.maxBatchTokens(), options.maxBatchSentences());
-        List<Integer> lengths = new ArrayList<>();
-        for (int k = 0; k < sources.size(); k++) {
-            lengths.add(Math.max(sources.get(k).ids().length, targets.get(k).ids().length));
-        }
-        for (SubBatch batch : batcher.plan(lengths)) {
-            int[][] sourceIds = batch.indices().stream().map(k -> sources.get(k).ids()).toArray(int[][]::new);
-            int[][] targetIds = batch.indices().stream().map(k -> targets.get(k).ids()).toArray(int[][]::new);
-            try {
-                List<Hypothesis> forced = forcing.force(sessions, sourceIds, targetIds);
-                for (int n = 0; n < batch.size(); n++) {
-                    int k = batch.indices().get(n);
-                    outcomes[valid.get(k)] = TranslationOutcome.success(assembler.assembleGiven(sources.get(k),
-                            targets.get(k), pairs.get(valid.get(k)).target(), forced.get(n), options.linkRule()));
-                }
-            } catch (TranslationException e) {
-                for (int k : batch.indices()) {
-                    outcomes[valid.get(k)] = TranslationOutcome.failure(e);
-                }
+        for (SubBatch batch : batcher.plan(inputs.stream().map(Tokenized::cost).toList())) {
+            List<TranslationOutcome> results = engine.apply(batch.indices().stream().map(inputs::get).toList(),
+                    options);
+            for (int k = 0; k < batch.size(); k++) {
+                outcomes[batch.indices().get(k)] = results.get(k);
             }
         }
         return Arrays.asList(outcomes);
     }
 
-    /** @return why pair {@code index} cannot be aligned, or null */
-    private TranslationException alignmentProblem(int index, GivenWords source, GivenWords target) {
-        for (var side : List.of(Map.entry("source", source), Map.entry("target", target))) {
-            int pieces = side.getValue().ids().length;
-            if (pieces == 0) {
-                return new TranslationException(Reason.EMPTY_INPUT, "pair " + index + ": the " + side.getKey()
-                        + " is empty or whitespace only");
+    /** Runs {@code action} while the translator is open: its natives cannot be freed meanwhile. */
+    private <T> T read(Supplier<T> action) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new TranslationException(Reason.CLOSED, "translator for " + manifest.modelId() + " "
+                        + manifest.modelVersion() + " is closed");
             }
-            if (pieces > manifest.maxSourceLength()) {
-                return new TranslationException(Reason.INPUT_TOO_LONG, "pair " + index + ": the " + side.getKey()
-                        + " has " + pieces + " subwords, the model aligns at most " + manifest.maxSourceLength());
-            }
+            return action.get();
+        } finally {
+            lifecycle.readLock().unlock();
         }
-        return null;
-    }
-
-    private List<TranslationOutcome> translateOpen(List<String> texts, TranslationOptions options) {
-        TranslationOutcome[] outcomes = new TranslationOutcome[texts.size()];
-        List<Integer> valid = new ArrayList<>();
-        List<SourceSentence> sources = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            SourceSentence source = tokenize(texts.get(i));
-            if (source == null) {
-                outcomes[i] = TranslationOutcome.failure(new TranslationException(Reason.EMPTY_INPUT,
-                        "sentence " + i + " is empty or whitespace only"));
-            } else {
-                valid.add(i);
-                sources.add(source);
-            }
-        }
-        DecodingStrategy strategy = DecodingStrategy.of(options.beamSize(), options.lengthPenalty(),
-                new SearchLimits(options.maxLengthA(), options.maxLengthB()),
-                manifest.specialTokens().bos(), manifest.specialTokens().eos());
-        TokenBudgetBatcher batcher = new TokenBudgetBatcher(options.maxBatchTokens(), options.maxBatchSentences());
-        for (SubBatch batch : batcher.plan(sources.stream().map(s -> s.ids().length).toList())) {
-            int[][] ids = batch.indices().stream().map(i -> sources.get(i).ids()).toArray(int[][]::new);
-            try {
-                List<Hypothesis> hypotheses = strategy.decode(sessions, ids);
-                for (int k = 0; k < batch.size(); k++) {
-                    int index = batch.indices().get(k);
-                    outcomes[valid.get(index)] = TranslationOutcome.success(
-                            assembler.assemble(sources.get(index), hypotheses.get(k), options.linkRule()));
-                }
-            } catch (TranslationException e) {
-                // an inference failure costs only this sub-batch's sentences
-                for (int index : batch.indices()) {
-                    outcomes[valid.get(index)] = TranslationOutcome.failure(e);
-                }
-            }
-        }
-        return Arrays.asList(outcomes);
-    }
-
-    /** @return null for text with nothing to translate */
-    private SourceSentence tokenize(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        int[] ids = sourceTokenizer.encode(text);
-        if (ids.length == 0) {
-            return null;
-        }
-        int max = manifest.maxSourceLength();
-        return ids.length > max ? new SourceSentence(Arrays.copyOf(ids, max), true) : new SourceSentence(ids, false);
     }
 
     @Override

@@ -101,8 +101,8 @@ class ForcedAlignmentTest {
         assertThat(outcomes).extracting(TranslationOutcome::isSuccess).containsExactly(true, false, false, false, false);
         assertThat(outcomes.subList(1, 5)).extracting(outcome -> outcome.error().reason())
                 .containsExactly(Reason.EMPTY_INPUT, Reason.EMPTY_INPUT, Reason.INPUT_TOO_LONG, Reason.INPUT_TOO_LONG);
-        assertThat(outcomes.get(1).error()).hasMessageContaining("pair 1: the source is empty");
-        assertThat(outcomes.get(4).error()).hasMessageContaining("pair 4: the target has")
+        assertThat(outcomes.get(1).error()).hasMessageContaining("the source is empty");
+        assertThat(outcomes.get(4).error()).hasMessageContaining("the target has")
                 .hasMessageContaining("at most " + translator.manifest().maxSourceLength());
     }
 

@@ -1,5 +1,7 @@
 package io.streamlate.model;
 
+import io.streamlate.model.onnx.SessionSettings;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,6 +15,11 @@ public final class TestModels {
     public static final Path REAL = Path.of("artifacts/en-fr");
 
     private TestModels() {
+    }
+
+    /** The tiny fixture, one intra-op thread. */
+    public static Translator tiny() {
+        return Translator.open(TINY, SessionSettings.DEFAULT.withThreads(1, 1));
     }
 
     public static boolean realModelExported() {

@@ -133,15 +133,39 @@ class TranslatorTest {
         assertThatThrownBy(() -> closing.translate("Open the file.", TranslationOptions.DEFAULT))
                 .isInstanceOfSatisfying(TranslationException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.CLOSED));
-        assertThatThrownBy(() -> closing.sourceTokens("Open the file."))
+        assertThatThrownBy(() -> closing.tokenize("Open the file."))
                 .isInstanceOfSatisfying(TranslationException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.CLOSED));
     }
 
     @Test
-    void sourceTokensAreWhatTheEncoderSees() {
-        TranslationResult result = translator.translate("Open the file in a new window.", TranslationOptions.DEFAULT);
-        assertThat(translator.sourceTokens("Open the file in a new window.")).isEqualTo(result.sourcePieces().size());
-        assertThat(translator.sourceTokens("   ")).isZero();
+    void tokenisedInputsCostWhatTheEncoderSeesAndTranslateAsTheirTexts() {
+        String text = "Open the file in a new window.";
+        TranslationResult result = translator.translate(text, TranslationOptions.DEFAULT);
+        Tokenized.Sentence sentence = translator.tokenize(text);
+
+        assertThat(sentence.cost()).isEqualTo(result.sourcePieces().size());
+        assertThat(translator.tokenize("   ").cost()).isZero();
+        assertThat(translator.translateTokenized(List.of(sentence, translator.tokenize(" ")), TranslationOptions.DEFAULT))
+                .satisfiesExactly(
+                        outcome -> assertThat(outcome.orThrow().targetIds()).isEqualTo(result.targetIds()),
+                        outcome -> assertThat(outcome.error().reason()).isEqualTo(Reason.EMPTY_INPUT));
+    }
+
+    @Test
+    void aLongTextIsCutToTheModelsLimitWhenTokenised() {
+        Tokenized.Sentence cut = translator.tokenize(String.join(" ", Collections.nCopies(120, "open the file")));
+
+        assertThat(cut.truncated()).isTrue();
+        assertThat(cut.cost()).isEqualTo(translator.manifest().maxSourceLength());
+    }
+
+    @Test
+    void everyTextTokenisedIsCountedOnce() {
+        long before = translator.textsTokenized();
+        translator.translateBatch(SENTENCES, TranslationOptions.DEFAULT.withBatchLimits(40, 2));
+        translator.align(new TextPair("Save", "Enregistrer"), TranslationOptions.DEFAULT);
+
+        assertThat(translator.textsTokenized() - before).isEqualTo(SENTENCES.size() + 2);
     }
 }

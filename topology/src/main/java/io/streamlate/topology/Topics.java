@@ -4,6 +4,8 @@ import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.schemas.avro.Translation;
+import io.streamlate.schemas.registry.RegistryConfig;
+import io.streamlate.schemas.registry.SchemaRegistryClient;
 import io.streamlate.schemas.serde.AvroSerializer;
 import io.streamlate.schemas.serde.SpecificAvroSerde;
 import io.streamlate.topology.config.TopologyConfig;
@@ -27,11 +29,16 @@ public record Topics(TopicSpec<byte[], SentenceEvent> input, TopicSpec<byte[], T
      *                    ({@link io.streamlate.schemas.serde.AvroSerdeConfig})
      */
     public static Topics of(TopologyConfig config, Map<String, ?> serdeConfig) {
+        return of(config, serdeConfig, new SchemaRegistryClient(RegistryConfig.from(serdeConfig)));
+    }
+
+    /** The same with every serde going through one registry client (one connection pool, one schema cache). */
+    public static Topics of(TopologyConfig config, Map<String, ?> serdeConfig, SchemaRegistryClient registry) {
         return new Topics(
-                topic(config.inputTopic(), SentenceEvent.class, serdeConfig),
-                topic(config.translationsTopic(), Translation.class, serdeConfig),
-                topic(config.alignmentsTopic(), Alignment.class, serdeConfig),
-                topic(config.deadLetterTopic(), DeadLetter.class, serdeConfig));
+                topic(config.inputTopic(), SentenceEvent.class, serdeConfig, registry),
+                topic(config.translationsTopic(), Translation.class, serdeConfig, registry),
+                topic(config.alignmentsTopic(), Alignment.class, serdeConfig, registry),
+                topic(config.deadLetterTopic(), DeadLetter.class, serdeConfig, registry));
     }
 
     /**
@@ -55,8 +62,9 @@ public record Topics(TopicSpec<byte[], SentenceEvent> input, TopicSpec<byte[], T
     }
 
     private static <V extends SpecificRecord> TopicSpec<byte[], V> topic(String name, Class<V> type,
-                                                                          Map<String, ?> serdeConfig) {
-        Serde<V> values = new SpecificAvroSerde<>(type);
+                                                                          Map<String, ?> serdeConfig,
+                                                                          SchemaRegistryClient registry) {
+        Serde<V> values = new SpecificAvroSerde<>(type, registry);
         values.configure(serdeConfig, false);
         return new TopicSpec<>(name, Serdes.ByteArray(), values);
     }

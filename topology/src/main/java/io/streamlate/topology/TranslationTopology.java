@@ -1,7 +1,7 @@
 package io.streamlate.topology;
 
+import io.streamlate.model.batching.MicroBatcher;
 import io.streamlate.schemas.alignment.AttentionEncoder;
-import io.streamlate.topology.batching.MicroBatcher;
 import io.streamlate.topology.config.TopologyConfig;
 import io.streamlate.topology.processing.BatchSubmitter;
 import io.streamlate.topology.processing.PendingInput;
@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The translation topology: sentences → {@link TranslationProcessor} → translations, alignments, dead letters.
@@ -52,15 +53,18 @@ public final class TranslationTopology {
      * @param serdeConfig the registry connection and serde options of the Avro serdes
      */
     public static Topology build(TopologyConfig config, MicroBatcher batcher, Map<String, ?> serdeConfig) {
-        return build(config, BatchSubmitter.of(batcher), Topics.of(config, serdeConfig), ProcessingListener.NONE);
+        return build(config, BatchSubmitter.of(batcher), Topics.of(config, serdeConfig), ProcessingListener.NONE,
+                () -> true);
     }
 
     /**
      * The same topology over any submitter and pre-configured topics, reporting to {@code listener} (metrics,
      * health, backpressure).
+     *
+     * @param registryAvailable the instance's registry health: undecoded inputs wait while it says false
      */
     public static Topology build(TopologyConfig config, BatchSubmitter batcher, Topics topics,
-                                 ProcessingListener listener) {
+                                 ProcessingListener listener, BooleanSupplier registryAvailable) {
         TranslationRecords records = new TranslationRecords(new AttentionEncoder(config.keepPolicy()));
         StoreBuilder<KeyValueStore<Long, PendingInput>> store = pendingStore(config.pendingStoreName());
         ProcessorSupplier<byte[], byte[], byte[], SpecificRecord> processors =
@@ -68,7 +72,7 @@ public final class TranslationTopology {
                     @Override
                     public Processor<byte[], byte[], byte[], SpecificRecord> get() {
                         return new TranslationProcessor(config, batcher, topics.input().valueSerde().deserializer(),
-                                records, SINKS, listener, System::nanoTime);
+                                records, SINKS, listener, registryAvailable, System::nanoTime);
                     }
 
                     @Override

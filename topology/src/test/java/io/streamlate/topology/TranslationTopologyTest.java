@@ -1,8 +1,11 @@
 package io.streamlate.topology;
 
 import io.streamlate.local.ApicurioRegistry;
+import io.streamlate.model.Await;
 import io.streamlate.model.LanguagePair;
 import io.streamlate.model.Translator;
+import io.streamlate.model.batching.BatchPolicy;
+import io.streamlate.model.batching.MicroBatcher;
 import io.streamlate.schemas.alignment.AttentionDecoder;
 import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.DeadLetter;
@@ -10,10 +13,6 @@ import io.streamlate.schemas.avro.ErrorClass;
 import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.schemas.avro.Translation;
 import io.streamlate.schemas.registry.RegistryConfig;
-import io.streamlate.topology.batching.BatchPolicy;
-import io.streamlate.topology.batching.MicroBatcher;
-import io.streamlate.topology.batching.SourceTokenCounter;
-import io.streamlate.topology.batching.TinyModel;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -39,6 +38,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -88,8 +88,7 @@ class TranslationTopologyTest {
 
     @BeforeEach
     void startDriver(@TempDir Path stateDir) {
-        Function<LanguagePair, Translator> models = pair -> pair.equals(EN_FR) ? translator : null;
-        batcher = MicroBatcher.builder(models, new SourceTokenCounter(models))
+        batcher = MicroBatcher.builder(pair -> Optional.of(translator).filter(t -> pair.equals(EN_FR)))
                 .policy(BatchPolicy.DEFAULT.withMaxSentences(4).withMaxDelay(Duration.ofMillis(5)).withWorkers(2))
                 .build();
         Map<String, Object> serdeConfig = new HashMap<>();
@@ -132,19 +131,17 @@ class TranslationTopologyTest {
     }
 
     /** Fires the punctuator until {@code outputs} translations + dead letters have come out, or fails. */
-    private void awaitOutputs(int outputs) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (translated.size() + dead.size() < outputs) {
-            assertThat(System.nanoTime()).as("%d outputs within %s; have %d translations and %d dead letters",
-                    outputs, WAIT, translated.size(), dead.size()).isLessThan(deadline);
-            driver.advanceWallClockTime(Duration.ofMillis(10));
-            drain();
-            Thread.sleep(2);
-        }
-        // nothing more must come: a few more punctuations with every worker idle
+    private void awaitOutputs(int outputs) {
+        Await.until(() -> outputs + " outputs; have " + translated.size() + " translations and " + dead.size()
+                + " dead letters", WAIT, () -> {
+                    driver.advanceWallClockTime(Duration.ofMillis(10));
+                    drain();
+                    return translated.size() + dead.size() >= outputs;
+                });
+        // nothing more must come: once every worker is idle, a few more punctuations
+        Await.until("the batcher idle", WAIT, () -> batcher.queued() == 0 && batcher.inFlight() == 0);
         for (int i = 0; i < 5; i++) {
             driver.advanceWallClockTime(Duration.ofMillis(10));
-            Thread.sleep(10);
         }
         drain();
     }
@@ -156,11 +153,12 @@ class TranslationTopologyTest {
     }
 
     @Test
-    void everyValidEventGetsOneTranslationAndOneAlignmentInKeyOrder() throws InterruptedException {
+    void everyValidEventGetsOneTranslationAndOneAlignmentInKeyOrder() {
         String[] texts = {"Hello world.", "The cat sleeps.", "Good morning, my friend.", "I like green tea.",
                 "Where is the station?", "It is raining today."};
         Map<String, List<String>> sentPerKey = new LinkedHashMap<>();
         int n = 18;
+        long tokenisedBefore = translator.textsTokenized();
         for (int i = 0; i < n; i++) {
             String key = "key-" + (i % 3);
             String id = "s" + i;
@@ -169,6 +167,8 @@ class TranslationTopologyTest {
         }
         awaitOutputs(n);
 
+        assertThat(translator.textsTokenized() - tokenisedBefore).as("each sentence tokenised once on its way")
+                .isEqualTo(n);
         assertThat(dead).isEmpty();
         assertThat(translated).hasSize(n);
         assertThat(aligned).hasSize(n);
@@ -213,9 +213,10 @@ class TranslationTopologyTest {
     }
 
     @Test
-    void givenTranslationsAreForceAlignedInKeyOrderBesideTranslations() throws InterruptedException {
+    void givenTranslationsAreForceAlignedInKeyOrderBesideTranslations() {
         String over = String.join(" ", java.util.Collections.nCopies(150, "ouvrir le fichier"));
         int n = 12;
+        long tokenisedBefore = translator.textsTokenized();
         for (int i = 0; i < n; i++) {
             SentenceEvent event = event("s" + i, "I love you .", "fr");
             if (i % 3 == 1) {
@@ -232,6 +233,8 @@ class TranslationTopologyTest {
             assertThat(kv.value.getReason()).contains("the target has").contains("subwords");
             assertThat(kv.value.getOffset()).isEqualTo(11L);
         });
+        assertThat(translator.textsTokenized() - tokenisedBefore).as("a pair's two texts, once each")
+                .isEqualTo(4 + 2 * 8);
         assertThat(translated).hasSize(n - 1);
         assertThat(translated).extracting(kv -> kv.value.getId()).containsExactly(
                 "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10");
@@ -258,7 +261,7 @@ class TranslationTopologyTest {
     }
 
     @Test
-    void eachKindOfBadInputBecomesOneDeadLetterWithItsBytes() throws InterruptedException {
+    void eachKindOfBadInputBecomesOneDeadLetterWithItsBytes() {
         byte[] garbage = {0, 0, 0, 0, 99, 1, 2};        // wire format, but no schema 99
         byte[] notWireFormat = "plain text".getBytes(StandardCharsets.UTF_8);
         rawInput.pipeInput(key("k"), garbage);
@@ -291,7 +294,7 @@ class TranslationTopologyTest {
     }
 
     @Test
-    void everyInputProducesExactlyOneOutputOrDeadLetter() throws InterruptedException {
+    void everyInputProducesExactlyOneOutputOrDeadLetter() {
         int n = 40;
         Map<Long, String> expected = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
@@ -315,14 +318,13 @@ class TranslationTopologyTest {
     }
 
     @Test
-    void inputsTheClosedBatcherRefusesStayPending() throws InterruptedException {
+    void inputsTheClosedBatcherRefusesStayPending() {
         batcher.close(Duration.ZERO);
         for (int i = 0; i < 3; i++) {
             input.pipeInput(key("k"), event("s" + i, "Hello world.", "fr"));
         }
         for (int i = 0; i < 5; i++) {
-            driver.advanceWallClockTime(Duration.ofMillis(10));
-            Thread.sleep(5);
+            driver.advanceWallClockTime(Duration.ofMillis(10)); // each offer meets the closed batcher at once
         }
         drain();
         assertThat(translated).isEmpty();

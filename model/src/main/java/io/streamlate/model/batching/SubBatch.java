@@ -17,9 +17,4 @@ public record SubBatch(List<Integer> indices, int maxLength) {
     public int size() {
         return indices.size();
     }
-
-    /** Padded source tokens this sub-batch costs. */
-    public int paddedTokens() {
-        return maxLength * indices.size();
-    }
 }

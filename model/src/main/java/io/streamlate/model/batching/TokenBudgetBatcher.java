@@ -8,8 +8,8 @@ import java.util.stream.IntStream;
 /**
  * Length-sorted sub-batches under a token budget (CTranslate2's batch_type=tokens): sorting puts sentences of
  * similar length together, so little compute is spent on padding, and the budget bounds memory per run.
- * A sub-batch costs (longest source in it) x (its size) tokens; a sentence longer than the budget on its own
- * still gets a sub-batch of one.
+ * A sub-batch costs what {@link BatchCost} says (longest input x size); an input longer than the budget on its
+ * own still gets a sub-batch of one.
  */
 public final class TokenBudgetBatcher {
 
@@ -34,20 +34,19 @@ public final class TokenBudgetBatcher {
                 .toList();
         List<SubBatch> batches = new ArrayList<>();
         List<Integer> current = new ArrayList<>();
-        int longest = 0;
+        BatchCost cost = BatchCost.EMPTY;
         for (int index : order) {
-            int longestIfAdded = Math.max(longest, lengths.get(index));
-            boolean full = current.size() == maxSentences || longestIfAdded * (current.size() + 1) > maxTokens;
+            boolean full = current.size() == maxSentences || cost.plus(lengths.get(index)).paddedTokens() > maxTokens;
             if (!current.isEmpty() && full) {
-                batches.add(new SubBatch(current, longest));
+                batches.add(new SubBatch(current, cost.longest()));
                 current = new ArrayList<>();
-                longestIfAdded = lengths.get(index);
+                cost = BatchCost.EMPTY;
             }
             current.add(index);
-            longest = longestIfAdded;
+            cost = cost.plus(lengths.get(index));
         }
         if (!current.isEmpty()) {
-            batches.add(new SubBatch(current, longest));
+            batches.add(new SubBatch(current, cost.longest()));
         }
         return batches;
     }

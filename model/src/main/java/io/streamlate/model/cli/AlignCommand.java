@@ -6,7 +6,8 @@ import io.streamlate.model.TranslationOptions;
 import io.streamlate.model.TranslationOutcome;
 import io.streamlate.model.TranslationResult;
 import io.streamlate.model.Translator;
-import io.streamlate.model.alignment.AsciiHeatmap;
+import io.streamlate.model.heatmap.AsciiHeatmap;
+import io.streamlate.model.heatmap.PngHeatmap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,10 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +74,7 @@ public final class AlignCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<String> lines = readLines();
+        List<String> lines = InputLines.read(input, stdin);
         try (Translator translator = engine.open()) {
             TranslationOptions options = engine.options(translator);
             if (engine.pngDirectory != null) {
@@ -136,15 +135,6 @@ public final class AlignCommand implements Callable<Integer> {
             PngHeatmap.write(engine.pngDirectory.resolve(String.format("pair-%03d.png", line)),
                     pair.source() + " ||| " + pair.target(), result.sourcePieces(), result.targetPieces(),
                     result.attention());
-        }
-    }
-
-    private List<String> readLines() throws IOException {
-        if (input != null) {
-            return Files.readAllLines(input, StandardCharsets.UTF_8);
-        }
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
-            return reader.lines().toList();
         }
     }
 }

@@ -5,7 +5,8 @@ import io.streamlate.model.TranslationOptions;
 import io.streamlate.model.TranslationOutcome;
 import io.streamlate.model.TranslationResult;
 import io.streamlate.model.Translator;
-import io.streamlate.model.alignment.AsciiHeatmap;
+import io.streamlate.model.heatmap.AsciiHeatmap;
+import io.streamlate.model.heatmap.PngHeatmap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,12 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +58,7 @@ public final class TranslateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<String> sentences = readSentences();
+        List<String> sentences = InputLines.read(input, stdin);
         try (Translator translator = engine.open()) {
             TranslationOptions options = beam == null ? engine.options(translator)
                     : engine.options(translator).withBeamSize(beam);
@@ -100,15 +98,6 @@ public final class TranslateCommand implements Callable<Integer> {
             PngHeatmap.write(png, source + " -> " + result.text(), result.sourcePieces(), result.targetPieces(),
                     result.attention());
             out.println("png:    " + png);
-        }
-    }
-
-    private List<String> readSentences() throws IOException {
-        if (input != null) {
-            return Files.readAllLines(input, StandardCharsets.UTF_8);
-        }
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
-            return reader.lines().toList();
         }
     }
 }

@@ -19,7 +19,7 @@ class TokenBudgetBatcherTest {
         assertThat(batches).extracting(SubBatch::indices)
                 .containsExactly(List.of(1, 3, 5), List.of(4, 0), List.of(2));
         assertThat(batches).extracting(SubBatch::maxLength).containsExactly(3, 5, 9);
-        assertThat(batches).allSatisfy(b -> assertThat(b.paddedTokens()).isLessThanOrEqualTo(12));
+        assertThat(batches).allSatisfy(b -> assertThat(new BatchCost(b.maxLength(), b.size()).paddedTokens()).isLessThanOrEqualTo(12));
     }
 
     @Test

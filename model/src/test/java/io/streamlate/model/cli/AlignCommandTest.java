@@ -49,7 +49,7 @@ class AlignCommandTest {
         assertThat(lines.get(2)).isEmpty();
         assertThat(lines.get(3)).matches("[0-2]-[0-2]( [0-2]-[0-2])*");
         assertThat(err.toString()).contains("line 2: not 'source ||| target'")
-                .contains("line 3: EMPTY_INPUT: pair 1: the source is empty");
+                .contains("line 3: EMPTY_INPUT: the source is empty");
         List<String> scoreLines = Files.readAllLines(scores);
         assertThat(scoreLines).hasSize(4);
         assertThat(Double.parseDouble(scoreLines.get(0))).isNegative();

@@ -37,19 +37,34 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     private final GenericData model;
     private final Optional<Schema> readerSchema;
     private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    private final SchemaRegistryClient shared;
     private SchemaRegistryClient registry;
     private AvroSerdeConfig config;
     private boolean isKey;
 
-    private AvroDeserializer(GenericData model, Optional<Schema> readerSchema) {
+    private AvroDeserializer(GenericData model, Optional<Schema> readerSchema, SchemaRegistryClient shared) {
         this.model = model;
         this.readerSchema = readerSchema;
+        this.shared = shared;
+    }
+
+    private AvroDeserializer(GenericData model, Optional<Schema> readerSchema) {
+        this(model, readerSchema, null);
     }
 
     /** Reads into the generated class {@code type}. */
     public static <T extends SpecificRecord> AvroDeserializer<T> specific(Class<T> type) {
         SpecificData model = SpecificData.getForClass(type);
         return new AvroDeserializer<>(model, Optional.of(model.getSchema(type)));
+    }
+
+    /**
+     * Reads into {@code type} through a registry client shared with other serdes (its schema cache too), instead of
+     * one of its own built at {@link #configure}.
+     */
+    public static <T extends SpecificRecord> AvroDeserializer<T> specific(Class<T> type, SchemaRegistryClient shared) {
+        SpecificData model = SpecificData.getForClass(type);
+        return new AvroDeserializer<>(model, Optional.of(model.getSchema(type)), shared);
     }
 
     /** Reads GenericRecords in each record's writer schema. */
@@ -65,7 +80,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     @Override
     public void configure(Map<String, ?> properties, boolean isKey) {
         this.config = AvroSerdeConfig.from(properties);
-        this.registry = new SchemaRegistryClient(config.registry());
+        this.registry = shared != null ? shared : new SchemaRegistryClient(config.registry());
         this.isKey = isKey;
     }
 

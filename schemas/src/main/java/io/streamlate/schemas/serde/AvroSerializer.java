@@ -27,14 +27,25 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
 
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    private final SchemaRegistryClient shared;
     private SchemaRegistryClient registry;
     private AvroSerdeConfig config;
     private boolean isKey;
 
+    /** A serializer that builds its own registry client at {@link #configure}. */
+    public AvroSerializer() {
+        this(null);
+    }
+
+    /** A serializer that goes through a registry client shared with other serdes (its schema cache too). */
+    public AvroSerializer(SchemaRegistryClient shared) {
+        this.shared = shared;
+    }
+
     @Override
     public void configure(Map<String, ?> properties, boolean isKey) {
         this.config = AvroSerdeConfig.from(properties);
-        this.registry = new SchemaRegistryClient(config.registry());
+        this.registry = shared != null ? shared : new SchemaRegistryClient(config.registry());
         this.isKey = isKey;
     }
 

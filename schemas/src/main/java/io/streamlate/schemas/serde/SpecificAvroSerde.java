@@ -1,5 +1,6 @@
 package io.streamlate.schemas.serde;
 
+import io.streamlate.schemas.registry.SchemaRegistryClient;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -12,5 +13,10 @@ public final class SpecificAvroSerde<T extends SpecificRecord> extends Serdes.Wr
 
     public SpecificAvroSerde(Class<T> type) {
         super(new AvroSerializer<>(), AvroDeserializer.specific(type));
+    }
+
+    /** Both sides through one registry client shared with the instance's other serdes. */
+    public SpecificAvroSerde(Class<T> type, SchemaRegistryClient shared) {
+        super(new AvroSerializer<>(shared), AvroDeserializer.specific(type, shared));
     }
 }

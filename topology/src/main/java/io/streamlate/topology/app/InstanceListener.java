@@ -3,7 +3,7 @@ package io.streamlate.topology.app;
 import io.streamlate.model.LanguagePair;
 import io.streamlate.schemas.avro.ErrorClass;
 import io.streamlate.schemas.registry.SchemaRegistryException;
-import io.streamlate.topology.backpressure.BackpressureController;
+import io.streamlate.topology.observability.RegistryHealth;
 import io.streamlate.topology.observability.StreamlateMetrics;
 import io.streamlate.topology.processing.ProcessingListener;
 
@@ -12,17 +12,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Routes what the instance's processors report: dead letters and end-to-end latency to the metrics, registry
- * failures to the backpressure controller, and the count of pending inputs to a gauge.
+ * failures to the registry health (which the backpressure controller and the processors' retry gate read), and
+ * the count of pending inputs to a gauge.
  */
 final class InstanceListener implements ProcessingListener {
 
     private final StreamlateMetrics metrics;
-    private final BackpressureController backpressure;
+    private final RegistryHealth registry;
     private final AtomicInteger pending = new AtomicInteger();
 
-    InstanceListener(StreamlateMetrics metrics, BackpressureController backpressure) {
+    InstanceListener(StreamlateMetrics metrics, RegistryHealth registry) {
         this.metrics = metrics;
-        this.backpressure = backpressure;
+        this.registry = registry;
     }
 
     @Override
@@ -42,7 +43,7 @@ final class InstanceListener implements ProcessingListener {
 
     @Override
     public void registryFailed(SchemaRegistryException error) {
-        backpressure.registryFailed();
+        registry.failed(error);
     }
 
     /** Inputs the instance's tasks hold pending now. */

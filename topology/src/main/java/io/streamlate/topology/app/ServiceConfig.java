@@ -1,6 +1,8 @@
 package io.streamlate.topology.app;
 
 import io.streamlate.schemas.registry.RegistryConfig;
+import io.streamlate.topology.config.EngineSettings;
+import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigException;
@@ -11,6 +13,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,42 +26,30 @@ import java.util.TreeMap;
 /**
  * The service's whole configuration, built once at start from three layers, each overriding the one before:
  * a properties file ({@code --config}), environment variables ({@link EnvironmentSettings}: {@code STREAMLATE_*})
- * and the command line (its flags and {@code --set key=value}). Kept apart from {@code main} so it is tested alone:
- * <ul>
- *   <li>{@link #streams()}: every key that does not start with {@code streamlate.} and is not the registry's URL,
- *       passed through to {@link StreamsConfig} untouched (Kafka Streams, producer, consumer and admin settings,
- *       {@code security.*}, {@code sasl.*}, {@code ssl.*} included), plus the defaults below;</li>
- *   <li>{@link #topology()}: the topology's {@code streamlate.*} keys, read by {@link TopologyConfig#from};</li>
- *   <li>{@link #engine()}: {@value #MODELS} (comma-separated directories, default {@value #DEFAULT_MODELS}),
- *       {@value #DEVICE} ({@code cpu} or {@code cuda:N}, default cpu), {@value #CPU_FALLBACK} (default false: a
- *       CUDA device that cannot start fails the start), {@value #ENGINE_THREADS} (intra-op threads per session,
- *       0 = ONNX Runtime's default);</li>
- *   <li>{@link #httpPort()}: {@value #HTTP_PORT} (default {@value #DEFAULT_HTTP_PORT}; 0 = any free port, -1 = no
- *       HTTP server): health and metrics;</li>
- *   <li>{@link #serdes()}: every key, for the Avro serdes and their registry client (they read only theirs).</li>
- * </ul>
+ * and the command line (its flags and {@code --set key=value}). Every {@code streamlate.*} key is declared and
+ * read by {@link StreamlateConfig}; every other key except the registry's URL passes through to
+ * {@link StreamsConfig} untouched (Kafka Streams, producer, consumer and admin settings, {@code security.*},
+ * {@code sasl.*}, {@code ssl.*} included), and every key reaches the Avro serdes and their registry client
+ * ({@link #serdes()}), which read only theirs.
  * Defaults: {@code application.id=streamlate}, {@code processing.guarantee=exactly_once_v2}, {@code poll.ms=10}
  * (an idle stream thread would otherwise wait 100 ms in poll before the punctuator forwards a finished result),
- * {@code processing.exception.handler.global.enabled=true}.
- * A bad value fails with a {@link ConfigException} naming its key and what it must be.
+ * {@code processing.exception.handler.global.enabled=true}. {@code bootstrap.servers} and
+ * {@code schema.registry.url} are required. A bad value fails with a {@link ConfigException} naming its key.
+ *
+ * @param shutdownTimeout how long closing waits for Kafka Streams, then for the batcher
  */
 public record ServiceConfig(Properties streams, TopologyConfig topology, Map<String, Object> serdes,
-                            EngineSettings engine, int httpPort) {
+                            EngineSettings engine, int httpPort, Duration shutdownTimeout) {
 
     public static final String DEFAULT_APPLICATION_ID = "streamlate";
     public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String DEFAULT_POLL_MS = "10";
-    public static final String MODELS = "streamlate.models";
-    public static final String DEVICE = "streamlate.device";
-    public static final String CPU_FALLBACK = "streamlate.device.cpu.fallback";
-    public static final String ENGINE_THREADS = "streamlate.engine.threads";
-    public static final String HTTP_PORT = "streamlate.http.port";
-    public static final String DEFAULT_MODELS = "model/artifacts/en-fr";
-    public static final int DEFAULT_HTTP_PORT = 8080;
+    /** What to run for a local broker, registry and demo instead (README command 1). */
+    public static final String LOCAL_MODE_HINT = "for a local broker, schema registry and demo run `mvn -q install "
+            + "-DskipTests && mvn -q -pl demo exec:java` instead";
     private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
     static final String GLOBAL_PROCESSING_EXCEPTION_HANDLER = "processing.exception.handler.global.enabled";
     private static final Set<String> GUARANTEES = Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
-    private static final Set<String> SERVICE_KEYS = Set.of(MODELS, DEVICE, CPU_FALLBACK, ENGINE_THREADS, HTTP_PORT);
     /** Key fragments whose values are never printed. */
     private static final List<String> SECRET_KEY_PARTS = List.of("password", "secret", "jaas.config", "user.info",
             "token", "keystore.key", "private");
@@ -68,6 +59,7 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
         serdes = Map.copyOf(serdes);
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     }
 
     @Override
@@ -133,32 +125,30 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
             throw new ConfigException(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee,
                     "must be one of " + GUARANTEES);
         }
+        StreamlateConfig settings = StreamlateConfig.of(all);
+        TopologyConfig topology = settings.topology();
 
         Properties streams = new Properties();
-        Properties topology = new Properties();
         Map<String, Object> serdes = new HashMap<>();
         for (String key : all.stringPropertyNames()) {
             String value = all.getProperty(key);
             serdes.put(key, value);
-            if (!key.startsWith(TopologyConfig.PREFIX) && !key.equals(RegistryConfig.URL)) {
+            if (!key.startsWith(StreamlateConfig.PREFIX) && !key.equals(RegistryConfig.URL)) {
                 streams.setProperty(key, value);
             }
-            if (!SERVICE_KEYS.contains(key)) {
-                topology.setProperty(key, value);
-            }
         }
-        TopologyConfig topologyConfig = TopologyConfig.from(topology);
         RegistryConfig.from(serdes); // the registry URL and client settings, checked now rather than at first use
         StreamsConfig parsed = new StreamsConfig(streams); // every Kafka value checked; the exception names the key
         Object pollInterval = parsed.getMainConsumerConfigs("check", "check", 0)
                 .get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
         long maxPollInterval = pollInterval == null ? DEFAULT_MAX_POLL_INTERVAL_MS
                 : Long.parseLong(pollInterval.toString().trim());
-        if (topologyConfig.offerMaxBlock().toMillis() * 2 > maxPollInterval) {
-            throw new ConfigException(TopologyConfig.OFFER_MAX_BLOCK_MS, topologyConfig.offerMaxBlock().toMillis(),
+        if (topology.offerMaxBlock().toMillis() * 2 > maxPollInterval) {
+            throw new ConfigException(StreamlateConfig.OFFER_MAX_BLOCK_MS, topology.offerMaxBlock().toMillis(),
                     "must be at most half of max.poll.interval.ms (" + maxPollInterval + ")");
         }
-        return new ServiceConfig(streams, topologyConfig, serdes, EngineSettings.from(all), httpPort(all));
+        return new ServiceConfig(streams, topology, serdes, settings.engine(), settings.httpPort(),
+                settings.shutdownTimeout());
     }
 
     /** Every effective setting, one {@code key=value} per line in key order, secrets masked: safe to log. */
@@ -177,26 +167,6 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
                 && !lower.endsWith(".type") && !lower.endsWith(".source");
     }
 
-    private static int httpPort(Properties all) {
-        return integer(all, HTTP_PORT, DEFAULT_HTTP_PORT, -1, 65535);
-    }
-
-    static int integer(Properties all, String key, int fallback, int min, int max) {
-        String text = all.getProperty(key);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the bounds
-        }
-        throw new ConfigException(key, text, "must be an integer between " + min + " and " + max);
-    }
-
     private static void putIfSet(Map<String, String> settings, String key, String value) {
         if (value != null) {
             settings.put(key, value);
@@ -207,7 +177,7 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
         String value = properties.getProperty(key);
         if (value == null || value.isBlank()) {
             throw new ConfigException(key, value, "is required (give it on the command line, in the environment "
-                    + "or in --config)");
+                    + "or in --config); " + LOCAL_MODE_HINT);
         }
     }
 

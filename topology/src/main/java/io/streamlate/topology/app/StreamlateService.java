@@ -5,19 +5,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamlate.model.LanguagePair;
 import io.streamlate.model.ModelRegistry;
 import io.streamlate.model.Translator;
-import io.streamlate.model.onnx.SessionSettings;
+import io.streamlate.model.batching.MicroBatcher;
 import io.streamlate.schemas.registry.RegistryConfig;
 import io.streamlate.schemas.registry.SchemaRegistryClient;
-import io.streamlate.schemas.registry.SchemaRegistryException;
 import io.streamlate.topology.Topics;
 import io.streamlate.topology.TranslationTopology;
 import io.streamlate.topology.backpressure.BackpressureController;
 import io.streamlate.topology.backpressure.PauseSwitch;
-import io.streamlate.topology.batching.MicroBatcher;
-import io.streamlate.topology.batching.SourceTokenCounter;
 import io.streamlate.topology.observability.HealthChecks;
 import io.streamlate.topology.observability.HealthServer;
-import io.streamlate.topology.observability.RegistryProbe;
+import io.streamlate.topology.observability.RegistryHealth;
 import io.streamlate.topology.observability.StreamlateMetrics;
 import io.streamlate.topology.processing.BatchSubmitter;
 import org.apache.kafka.streams.KafkaStreams;
@@ -36,7 +33,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 /**
  * One running instance of the service: models → micro-batcher → {@link TranslationTopology#build} →
@@ -55,9 +51,9 @@ import java.util.function.BooleanSupplier;
 public final class StreamlateService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamlateService.class);
-    public static final Duration DEFAULT_STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(30);
-    static final Duration REGISTRY_PROBE_INTERVAL = Duration.ofSeconds(5);
-    static final Duration REGISTRY_PROBE_MAX_AGE = Duration.ofSeconds(30);
+    /** How often the registry health asks the registry, and how old its answer may be. */
+    static final Duration REGISTRY_CHECK_INTERVAL = Duration.ofSeconds(1);
+    static final Duration REGISTRY_ANSWER_MAX_AGE = Duration.ofSeconds(5);
 
     private final ModelRegistry models;
     private final MicroBatcher batcher;
@@ -65,7 +61,8 @@ public final class StreamlateService implements AutoCloseable {
     private final InstanceListener listener;
     private final PrometheusMeterRegistry meters;
     private final StreamlateMetrics metrics;
-    private final RegistryProbe registryProbe;
+    private final SchemaRegistryClient registryClient;
+    private final RegistryHealth registryHealth;
     private KafkaStreams streams;
     private HealthServer health;
     private final CountDownLatch running = new CountDownLatch(1);
@@ -74,23 +71,24 @@ public final class StreamlateService implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration closeTimeout;
 
-    private StreamlateService(ServiceConfig config, SessionSettings sessions, Duration closeTimeout) {
-        this.closeTimeout = closeTimeout;
+    private StreamlateService(ServiceConfig config) {
+        this.closeTimeout = config.shutdownTimeout();
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new StreamlateMetrics(meters);
         metrics.bindJvmAndProcess();
-        this.models = new ModelRegistry(sessions);
-        SchemaRegistryClient registryClient = new SchemaRegistryClient(RegistryConfig.from(config.serdes()));
-        this.registryProbe = RegistryProbe.start(registryClient::checkReachable, REGISTRY_PROBE_INTERVAL,
-                REGISTRY_PROBE_MAX_AGE, Clock.systemUTC());
-        this.batcher = MicroBatcher.builder(models::get, new SourceTokenCounter(models::get))
+        this.models = new ModelRegistry(config.engine().sessions());
+        // one client for the whole instance: the health checks and every serde share its connections and cache
+        this.registryClient = new SchemaRegistryClient(RegistryConfig.from(config.serdes()));
+        this.registryHealth = RegistryHealth.start(registryClient::checkReachable, REGISTRY_CHECK_INTERVAL,
+                REGISTRY_ANSWER_MAX_AGE, Clock.systemUTC());
+        this.batcher = MicroBatcher.builder(models::find)
                 .policy(config.topology().batchPolicy())
                 .options(config.topology()::engineOptions)
                 .listener(metrics)
                 .build();
         this.backpressure = new BackpressureController(config.topology().pausePolicy(), batcher::queued,
-                reachable(registryClient));
-        this.listener = new InstanceListener(metrics, backpressure);
+                registryHealth::available);
+        this.listener = new InstanceListener(metrics, registryHealth);
         metrics.gaugePendingInputs(listener::pending);
         metrics.gaugeBatcher(batcher::queued, batcher::inFlight);
         metrics.gaugePaused(() -> backpressure.reason() != BackpressureController.Reason.NONE);
@@ -98,17 +96,9 @@ public final class StreamlateService implements AutoCloseable {
 
     /** Loads the configured models, builds the batcher and the topology, and starts Kafka Streams. */
     public static StreamlateService start(ServiceConfig config) {
-        return start(config, config.engine().models(), config.engine().sessions(), DEFAULT_STREAMS_CLOSE_TIMEOUT);
-    }
-
-    public static StreamlateService start(ServiceConfig config, List<Path> modelDirectories,
-                                          SessionSettings sessions, Duration closeTimeout) {
-        if (modelDirectories.isEmpty()) {
-            throw new IllegalArgumentException("at least one model directory is needed");
-        }
-        StreamlateService service = new StreamlateService(config, sessions, closeTimeout);
+        StreamlateService service = new StreamlateService(config);
         try {
-            service.run(config, modelDirectories);
+            service.run(config);
             return service;
         } catch (RuntimeException | Error e) {
             try {
@@ -120,19 +110,20 @@ public final class StreamlateService implements AutoCloseable {
         }
     }
 
-    private void run(ServiceConfig config, List<Path> modelDirectories) {
-        for (Path directory : modelDirectories) {
+    private void run(ServiceConfig config) {
+        for (Path directory : config.engine().models()) {
             LanguagePair pair = models.load(directory);
             Translator translator = models.get(pair);
             metrics.modelLoaded(pair, translator.manifest().modelId(), translator.manifest().modelVersion(),
                     translator.device());
+            metrics.countTokenized(pair, translator);
             log.info("Loaded model {} {} for {} from {} on {}", translator.manifest().modelId(),
                     translator.manifest().modelVersion(), pair, directory, translator.device());
         }
-        Topics topics = Topics.of(config.topology(), config.serdes());
+        Topics topics = Topics.of(config.topology(), config.serdes(), registryClient);
         topics.prepareOutputs();
         Topology topology = TranslationTopology.build(config.topology(), BatchSubmitter.of(batcher), topics,
-                listener);
+                listener, registryHealth::available);
         log.info("Topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, config.streams());
         streams.setStateListener((now, before) -> {
@@ -152,23 +143,11 @@ public final class StreamlateService implements AutoCloseable {
         backpressure.start(PauseSwitch.of(streams));
         if (config.httpPort() >= 0) {
             health = HealthServer.start(config.httpPort(), meters, new HealthChecks(
-                    () -> !models.languagePairs().isEmpty(), registryProbe::latest, state::get,
+                    () -> !models.languagePairs().isEmpty(), registryHealth::latest, state::get,
                     streamThreadDied::get));
             log.info("Health and metrics on http://0.0.0.0:{}/ (health/live, health/ready, metrics)",
                     health.port());
         }
-    }
-
-    /** True when the registry answers a cheap request (one try): what the backpressure controller probes. */
-    private static BooleanSupplier reachable(SchemaRegistryClient client) {
-        return () -> {
-            try {
-                client.checkReachable();
-                return true;
-            } catch (SchemaRegistryException e) {
-                return false;
-            }
-        };
     }
 
     /** Waits for the RUNNING state (via the state listener). */
@@ -188,7 +167,7 @@ public final class StreamlateService implements AutoCloseable {
         return backpressure;
     }
 
-    /** The port of the health and metrics server, empty when it is off ({@link ServiceConfig#HTTP_PORT} = -1). */
+    /** The port of the health and metrics server, empty when it is off ({@code streamlate.http.port} = -1). */
     public Optional<Integer> httpPort() {
         return Optional.ofNullable(health).map(HealthServer::port);
     }
@@ -213,7 +192,7 @@ public final class StreamlateService implements AutoCloseable {
             }
         });
         step(failures, "closing the models", models::close);
-        step(failures, "stopping the registry probe", registryProbe::close);
+        step(failures, "stopping the registry health checks", registryHealth::close);
         step(failures, "stopping the metric binders", metrics::close);
         step(failures, "stopping the HTTP server", () -> {
             if (health != null) {

@@ -9,8 +9,6 @@ public interface PauseSwitch {
 
     void resume();
 
-    boolean isPaused();
-
     /**
      * {@link KafkaStreams#pause()}: the stream threads keep polling (so the group sees them alive and
      * {@code max.poll.interval.ms} is not at risk) but process no record and run no punctuator.
@@ -25,11 +23,6 @@ public interface PauseSwitch {
             @Override
             public void resume() {
                 streams.resume();
-            }
-
-            @Override
-            public boolean isPaused() {
-                return streams.isPaused();
             }
         };
     }

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 public final class HealthChecks {
 
     private final BooleanSupplier modelsLoaded;
-    private final Supplier<RegistryProbe.Result> registry;
+    private final Supplier<RegistryHealth.Result> registry;
     private final Supplier<KafkaStreams.State> streamsState;
     private final BooleanSupplier streamThreadDied;
 
@@ -28,7 +28,7 @@ public final class HealthChecks {
      * @param streamsState     the client's state, e.g. {@code streams::state}
      * @param streamThreadDied set once a stream thread died (from the uncaught exception handler)
      */
-    public HealthChecks(BooleanSupplier modelsLoaded, Supplier<RegistryProbe.Result> registry,
+    public HealthChecks(BooleanSupplier modelsLoaded, Supplier<RegistryHealth.Result> registry,
                         Supplier<KafkaStreams.State> streamsState, BooleanSupplier streamThreadDied) {
         this.modelsLoaded = Objects.requireNonNull(modelsLoaded, "modelsLoaded");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -45,7 +45,7 @@ public final class HealthChecks {
 
     public HealthVerdict readiness() {
         KafkaStreams.State state = streamsState.get();
-        RegistryProbe.Result probe = registry.get();
+        RegistryHealth.Result probe = registry.get();
         boolean loaded = modelsLoaded.getAsBoolean();
         return new HealthVerdict(List.of(
                 new Check("streams", state == KafkaStreams.State.RUNNING, state.name()),

@@ -2,6 +2,7 @@ package io.streamlate.topology.observability;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -16,9 +17,10 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.streamlate.model.LanguagePair;
+import io.streamlate.model.Translator;
+import io.streamlate.model.batching.BatchListener;
+import io.streamlate.model.batching.BatchReport;
 import io.streamlate.model.onnx.Device;
-import io.streamlate.topology.batching.BatchListener;
-import io.streamlate.topology.batching.BatchReport;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +139,15 @@ public final class StreamlateMetrics implements BatchListener, AutoCloseable {
         Gauge.builder("streamlate.execution.provider", () -> 1)
                 .description("1 per ONNX Runtime execution provider models run on")
                 .tag("provider", device.kind().name().toLowerCase(Locale.ROOT)).register(registry);
+    }
+
+    /**
+     * {@code streamlate_engine_texts_tokenized_total{pair}}: every text the pair's model tokenised (a given
+     * translation counts its two texts), once each whatever path it took.
+     */
+    public void countTokenized(LanguagePair languagePair, Translator translator) {
+        FunctionCounter.builder("streamlate.engine.texts.tokenized", translator, Translator::textsTokenized)
+                .description("texts the model tokenised").tags(pair(languagePair)).register(registry);
     }
 
     /** The JVM's memory, GC, threads, class loading, and the process's CPU, uptime and file descriptors. */

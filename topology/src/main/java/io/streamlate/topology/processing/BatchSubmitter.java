@@ -1,8 +1,8 @@
 package io.streamlate.topology.processing;
 
 import io.streamlate.model.LanguagePair;
-import io.streamlate.topology.batching.BatchItem;
-import io.streamlate.topology.batching.MicroBatcher;
+import io.streamlate.model.batching.BatchItem;
+import io.streamlate.model.batching.MicroBatcher;
 
 import java.time.Duration;
 

@@ -1,13 +1,13 @@
 package io.streamlate.topology.processing;
 
 import io.streamlate.model.TranslationResult;
+import io.streamlate.model.batching.ItemTimings;
 import io.streamlate.schemas.alignment.AttentionEncoder;
 import io.streamlate.schemas.alignment.AttentionFormat;
 import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.schemas.avro.Timings;
 import io.streamlate.schemas.avro.Translation;
-import io.streamlate.topology.batching.ItemTimings;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;

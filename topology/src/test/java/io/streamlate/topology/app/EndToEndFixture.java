@@ -2,11 +2,14 @@ package io.streamlate.topology.app;
 
 import io.streamlate.local.ApicurioRegistry;
 import io.streamlate.local.EmbeddedKafka;
+import io.streamlate.model.Await;
 import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.schemas.avro.Translation;
+import io.streamlate.topology.TinyModel;
 import io.streamlate.topology.Topics;
+import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -80,14 +83,16 @@ final class EndToEndFixture implements AutoCloseable {
         Properties file = new Properties();
         file.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toString());
         file.setProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-        file.setProperty(TopologyConfig.INPUT_TOPIC, prefix + "sentences");
-        file.setProperty(TopologyConfig.TRANSLATIONS_TOPIC, prefix + "translations");
-        file.setProperty(TopologyConfig.ALIGNMENTS_TOPIC, prefix + "alignments");
-        file.setProperty(TopologyConfig.DEAD_LETTER_TOPIC, prefix + "dlq");
-        file.setProperty(TopologyConfig.DEFAULT_TARGET_LANGUAGE, "fr");
-        file.setProperty(TopologyConfig.BATCH_MAX_SENTENCES, "8");
-        file.setProperty(TopologyConfig.BATCH_WORKERS, "2");
-        file.setProperty(ServiceConfig.HTTP_PORT, "0");
+        file.setProperty(StreamlateConfig.INPUT_TOPIC, prefix + "sentences");
+        file.setProperty(StreamlateConfig.TRANSLATIONS_TOPIC, prefix + "translations");
+        file.setProperty(StreamlateConfig.ALIGNMENTS_TOPIC, prefix + "alignments");
+        file.setProperty(StreamlateConfig.DEAD_LETTER_TOPIC, prefix + "dlq");
+        file.setProperty(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, "fr");
+        file.setProperty(StreamlateConfig.BATCH_MAX_SENTENCES, "8");
+        file.setProperty(StreamlateConfig.BATCH_WORKERS, "2");
+        file.setProperty(StreamlateConfig.HTTP_PORT, "0");
+        file.setProperty(StreamlateConfig.MODELS, TinyModel.DIRECTORY.toString());
+        file.setProperty(StreamlateConfig.ENGINE_THREADS, "1");
         return file;
     }
 
@@ -150,14 +155,8 @@ final class EndToEndFixture implements AutoCloseable {
     }
 
     /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code timeout}. */
-    static void await(Duration timeout, Supplier<String> what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout + ": " + what.get());
-            }
-            Thread.sleep(100); // polling interval of an observed condition, not a synchronisation
-        }
+    static void await(Duration timeout, Supplier<String> what, BooleanSupplier condition) {
+        Await.until(what, timeout, condition);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.streamlate.topology.app;
 
 import io.streamlate.model.onnx.Device;
 import io.streamlate.model.onnx.SessionSettings;
+import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -124,15 +125,15 @@ class ServiceConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("streamlate.no.such.key");
         assertThatThrownBy(() -> ServiceConfig.build(properties("max.retries", "-1"), CLUSTER))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("max.retries");
-        assertThatThrownBy(() -> ServiceConfig.build(properties(ServiceConfig.DEVICE, "tpu"), CLUSTER))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(ServiceConfig.DEVICE)
+        assertThatThrownBy(() -> ServiceConfig.build(properties(StreamlateConfig.DEVICE, "tpu"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(StreamlateConfig.DEVICE)
                 .hasMessageContaining("cuda:N");
-        assertThatThrownBy(() -> ServiceConfig.build(properties(ServiceConfig.HTTP_PORT, "70000"), CLUSTER))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(ServiceConfig.HTTP_PORT);
-        assertThatThrownBy(() -> ServiceConfig.build(properties(ServiceConfig.MODELS, " , "), CLUSTER))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(ServiceConfig.MODELS);
-        assertThatThrownBy(() -> ServiceConfig.build(properties(ServiceConfig.CPU_FALLBACK, "yes"), CLUSTER))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(ServiceConfig.CPU_FALLBACK);
+        assertThatThrownBy(() -> ServiceConfig.build(properties(StreamlateConfig.HTTP_PORT, "70000"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(StreamlateConfig.HTTP_PORT);
+        assertThatThrownBy(() -> ServiceConfig.build(properties(StreamlateConfig.MODELS, " , "), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(StreamlateConfig.MODELS);
+        assertThatThrownBy(() -> ServiceConfig.build(properties(StreamlateConfig.CPU_FALLBACK, "yes"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(StreamlateConfig.CPU_FALLBACK);
     }
 
     @Test
@@ -157,11 +158,11 @@ class ServiceConfigTest {
         assertThat(defaults.engine().models()).containsExactly(Path.of("model/artifacts/en-fr"));
         assertThat(defaults.engine().sessions()).isEqualTo(SessionSettings.DEFAULT);
         assertThat(defaults.httpPort()).isEqualTo(8080);
-        assertThat(defaults.streams()).doesNotContainKeys(ServiceConfig.MODELS, ServiceConfig.HTTP_PORT);
+        assertThat(defaults.streams()).doesNotContainKeys(StreamlateConfig.MODELS, StreamlateConfig.HTTP_PORT);
 
-        ServiceConfig config = ServiceConfig.build(properties(ServiceConfig.MODELS, "/m/en-fr, /m/de-en",
-                ServiceConfig.DEVICE, "cuda:1", ServiceConfig.CPU_FALLBACK, "true", ServiceConfig.ENGINE_THREADS, "4",
-                ServiceConfig.HTTP_PORT, "-1"), CLUSTER);
+        ServiceConfig config = ServiceConfig.build(properties(StreamlateConfig.MODELS, "/m/en-fr, /m/de-en",
+                StreamlateConfig.DEVICE, "cuda:1", StreamlateConfig.CPU_FALLBACK, "true", StreamlateConfig.ENGINE_THREADS, "4",
+                StreamlateConfig.HTTP_PORT, "-1"), CLUSTER);
         assertThat(config.engine().models()).containsExactly(Path.of("/m/en-fr"), Path.of("/m/de-en"));
         assertThat(config.engine().sessions()).isEqualTo(new SessionSettings(new Device(Device.Kind.CUDA, 1), true,
                 4, 1));
@@ -187,8 +188,8 @@ class ServiceConfigTest {
     @Test
     void processMayNotBlockLongerThanHalfTheMaxPollInterval() {
         assertThatThrownBy(() -> ServiceConfig.build(properties("max.poll.interval.ms", "8000",
-                TopologyConfig.OFFER_MAX_BLOCK_MS, "5000"), CLUSTER))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(TopologyConfig.OFFER_MAX_BLOCK_MS)
+                StreamlateConfig.OFFER_MAX_BLOCK_MS, "5000"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(StreamlateConfig.OFFER_MAX_BLOCK_MS)
                 .hasMessageContaining("8000");
         assertThat(ServiceConfig.build(properties("main.consumer.max.poll.interval.ms", "10000"), CLUSTER)
                 .topology().offerMaxBlock()).isEqualTo(Duration.ofSeconds(5));

@@ -28,16 +28,32 @@ class StreamlateAppTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8), environment);
     }
 
+    private static final String[] CLUSTER = {"--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url",
+            "http://127.0.0.1:1"};
+
+    private int runOnCluster(String... args) {
+        String[] all = java.util.Arrays.copyOf(CLUSTER, CLUSTER.length + args.length);
+        System.arraycopy(args, 0, all, CLUSTER.length, args.length);
+        return run(all);
+    }
+
+    @Test
+    void withoutBootstrapServersItStopsNamingTheKeyAndTheLocalDemo() {
+        assertThat(run("--model", TINY_MODEL)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bootstrap.servers").contains("is required")
+                .contains("mvn -q -pl demo exec:java");
+    }
+
     @Test
     void missingModelDirectoryIsNamedBeforeAnythingStarts() {
-        assertThat(run("--demo-only", "--model", "no/such/model")).isEqualTo(2);
+        assertThat(runOnCluster("--model", "no/such/model")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no/such/model")
                 .contains("streamlate.models").contains("is not a directory");
     }
 
     @Test
     void modelDirectoryWithoutManifestIsNamed(@TempDir Path empty) {
-        assertThat(run("--demo-only", "--model", empty.toString())).isEqualTo(2);
+        assertThat(runOnCluster("--model", empty.toString())).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("has no manifest.json");
     }
 
@@ -52,7 +68,7 @@ class StreamlateAppTest {
     @Test
     void missingConfigFileIsNamed(@TempDir Path directory) {
         Path missing = directory.resolve("absent.properties");
-        assertThat(run("--config", missing.toString(), "--model", TINY_MODEL))
+        assertThat(runOnCluster("--config", missing.toString(), "--model", TINY_MODEL))
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(missing.toString());
     }
@@ -69,7 +85,8 @@ class StreamlateAppTest {
     @Test
     void theCommandLineOverridesTheEnvironment() {
         Map<String, String> environment = Map.of("STREAMLATE_MODELS", "no/such/model");
-        assertThat(runWith(environment, "--demo-only", "--set", "streamlate.models=also/missing")).isEqualTo(2);
+        assertThat(runWith(environment, CLUSTER[0], CLUSTER[1], CLUSTER[2], CLUSTER[3], "--set",
+                "streamlate.models=also/missing")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("also/missing").doesNotContain("no/such/model");
     }
 
@@ -78,6 +95,6 @@ class StreamlateAppTest {
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--bootstrap-servers", "--schema-registry-url",
                 "--config", "--set", "--application-id", "--processing-guarantee", "--model", "--device", "--threads",
-                "--http-port", "--local", "--demo-only");
+                "--http-port", "translate", "align");
     }
 }

@@ -5,10 +5,11 @@ import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.schemas.avro.ErrorClass;
 import io.streamlate.schemas.avro.Translation;
+import io.streamlate.topology.TinyModel;
 import io.streamlate.topology.Topics;
 import io.streamlate.topology.backpressure.BackpressureController;
 import io.streamlate.topology.backpressure.PausePolicy;
-import io.streamlate.topology.batching.TinyModel;
+import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -83,8 +84,7 @@ class StreamlateServiceEndToEndTest {
         Topics topics = fixture.createTopics(config, PARTITIONS);
 
         long started = System.nanoTime();
-        try (StreamlateService service = StreamlateService.start(config, List.of(TinyModel.DIRECTORY),
-                SessionSettings.DEFAULT.withThreads(1, 1), Duration.ofSeconds(30))) {
+        try (StreamlateService service = StreamlateService.start(config)) {
             assertThat(service.awaitRunning(WAIT)).as("RUNNING within %s (state %s)", WAIT, service.state())
                     .isTrue();
             long running = System.nanoTime();
@@ -203,9 +203,9 @@ class StreamlateServiceEndToEndTest {
             throws Exception {
         String prefix = "bp-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         Properties file = EndToEndFixture.file(prefix, stateDirectory);
-        file.setProperty(TopologyConfig.BATCH_MAX_SENTENCES, "2");
-        file.setProperty(TopologyConfig.BATCH_MAX_QUEUED, "4");
-        file.setProperty(TopologyConfig.BATCH_WORKERS, "1");
+        file.setProperty(StreamlateConfig.BATCH_MAX_SENTENCES, "2");
+        file.setProperty(StreamlateConfig.BATCH_MAX_QUEUED, "4");
+        file.setProperty(StreamlateConfig.BATCH_WORKERS, "1");
         ServiceConfig config = fixture.config(file, prefix + "app", "exactly_once_v2");
         assertThat(config.topology().pausePolicy()).isEqualTo(new PausePolicy(3, 1));
         Topics topics = fixture.createTopics(config, PARTITIONS);
@@ -218,8 +218,7 @@ class StreamlateServiceEndToEndTest {
                 send(producer, topics, key, event("s" + i, TEXTS[i % TEXTS.length], "fr"));
             }
         }
-        try (StreamlateService service = StreamlateService.start(config, List.of(TinyModel.DIRECTORY),
-                SessionSettings.DEFAULT.withThreads(1, 1), Duration.ofSeconds(30));
+        try (StreamlateService service = StreamlateService.start(config);
              EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker")) {
             outputs.awaitAll(sentPerKey.values().stream().flatMap(List::stream).collect(Collectors.toSet()), WAIT,
                     Duration.ofSeconds(2));

@@ -2,8 +2,8 @@ package io.streamlate.topology.app;
 
 import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.schemas.avro.Translation;
+import io.streamlate.topology.TinyModel;
 import io.streamlate.topology.Topics;
-import io.streamlate.topology.batching.TinyModel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -108,8 +108,7 @@ class TwoInstanceFailoverTest {
     }
 
     private static StreamlateService startService(ServiceConfig config) {
-        return StreamlateService.start(config, List.of(TinyModel.DIRECTORY),
-                SessionSettings.DEFAULT.withThreads(1, 1), Duration.ofSeconds(30));
+        return StreamlateService.start(config);
     }
 
     private static String key(int i) {

@@ -1,10 +1,11 @@
 package io.streamlate.topology.backpressure;
 
+import io.streamlate.model.Await;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,7 +16,7 @@ class BackpressureControllerTest {
 
     /** Records the calls; pause/resume flip the state as Kafka Streams does. */
     private static final class RecordingSwitch implements PauseSwitch {
-        final List<String> calls = new ArrayList<>();
+        final List<String> calls = new CopyOnWriteArrayList<>();
         boolean paused;
 
         @Override
@@ -29,23 +30,13 @@ class BackpressureControllerTest {
             calls.add("resume");
             paused = false;
         }
-
-        @Override
-        public boolean isPaused() {
-            return paused;
-        }
     }
 
     private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean registryAnswers = new AtomicBoolean(true);
-    private final AtomicInteger probes = new AtomicInteger();
-    private final long[] nanos = {0};
+    private final AtomicBoolean registryAvailable = new AtomicBoolean(true);
     private final RecordingSwitch streams = new RecordingSwitch();
     private final BackpressureController controller = new BackpressureController(new PausePolicy(6, 2),
-            queued::get, () -> {
-                probes.incrementAndGet();
-                return registryAnswers.get();
-            }, () -> nanos[0], Duration.ofSeconds(1));
+            queued::get, registryAvailable::get);
 
     private void checkAt(int depth) {
         queued.set(depth);
@@ -71,30 +62,18 @@ class BackpressureControllerTest {
         checkAt(7);
         assertThat(streams.calls).containsExactly("pause", "resume", "pause");
         assertThat(controller.pauses()).isEqualTo(2);
-        assertThat(probes).as("the registry is probed only after a failure").hasValue(0);
     }
 
     @Test
-    void aRegistryFailurePausesUntilAProbeAnswersAtMostOncePerInterval() {
-        registryAnswers.set(false);
-        controller.registryFailed();
+    void anUnavailableRegistryPausesUntilItAnswersAgain() {
+        registryAvailable.set(false);
         checkAt(0);
         assertThat(streams.calls).containsExactly("pause");
         assertThat(controller.reason()).isEqualTo(BackpressureController.Reason.REGISTRY_DOWN);
-        assertThat(probes).as("the first probe waits one interval").hasValue(0);
-        nanos[0] += Duration.ofMillis(500).toNanos();
         checkAt(0);
-        assertThat(probes).hasValue(0);
-        nanos[0] += Duration.ofMillis(500).toNanos();
-        checkAt(0);
-        assertThat(probes).hasValue(1);
-        nanos[0] += Duration.ofMillis(999).toNanos();
-        checkAt(0);
-        assertThat(probes).as("not probed again within the interval").hasValue(1);
         assertThat(streams.calls).containsExactly("pause");
 
-        registryAnswers.set(true);
-        nanos[0] += Duration.ofSeconds(1).toNanos();
+        registryAvailable.set(true);
         checkAt(0);
         assertThat(streams.calls).containsExactly("pause", "resume");
         assertThat(controller.pauses()).isEqualTo(1);
@@ -102,11 +81,9 @@ class BackpressureControllerTest {
 
     @Test
     void aRecoveredRegistryWithAFullQueueStaysPausedForTheQueue() {
-        registryAnswers.set(false);
-        controller.registryFailed();
+        registryAvailable.set(false);
         checkAt(8);
-        registryAnswers.set(true);
-        nanos[0] += Duration.ofSeconds(1).toNanos();
+        registryAvailable.set(true);
         checkAt(8);
         assertThat(controller.reason()).isEqualTo(BackpressureController.Reason.QUEUE_FULL);
         assertThat(streams.calls).containsExactly("pause");
@@ -115,14 +92,11 @@ class BackpressureControllerTest {
     }
 
     @Test
-    void theTimerThreadPausesARealSwitch() throws InterruptedException {
+    void theTimerThreadPausesARealSwitch() {
         queued.set(10);
         controller.start(streams);
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!streams.calls.contains("pause") && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Await.until("a pause", Duration.ofSeconds(10), () -> streams.calls.contains("pause"));
         } finally {
             controller.close();
         }

@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The liveness and readiness truth table. */
 class HealthChecksTest {
 
-    private static final RegistryProbe.Result REACHABLE = new RegistryProbe.Result(true, Instant.EPOCH, "answered");
-    private static final RegistryProbe.Result UNREACHABLE =
-            new RegistryProbe.Result(false, Instant.EPOCH, "Connection refused");
+    private static final RegistryHealth.Result REACHABLE = new RegistryHealth.Result(true, Instant.EPOCH, "answered");
+    private static final RegistryHealth.Result UNREACHABLE =
+            new RegistryHealth.Result(false, Instant.EPOCH, "Connection refused");
 
     @ParameterizedTest(name = "{0}: live {1}, ready {2}")
     @CsvSource({

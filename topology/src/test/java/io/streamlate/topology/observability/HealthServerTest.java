@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamlate.model.Await;
 import io.streamlate.model.LanguagePair;
-import io.streamlate.topology.batching.BatchReport;
-import io.streamlate.topology.batching.CloseReason;
+import io.streamlate.model.batching.BatchReport;
+import io.streamlate.model.batching.CloseReason;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,8 +37,8 @@ class HealthServerTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StreamlateMetrics metrics = new StreamlateMetrics(registry);
     private final AtomicBoolean modelsLoaded = new AtomicBoolean(true);
-    private final AtomicReference<RegistryProbe.Result> registryProbe =
-            new AtomicReference<>(new RegistryProbe.Result(true, Instant.EPOCH, "answered"));
+    private final AtomicReference<RegistryHealth.Result> registryProbe =
+            new AtomicReference<>(new RegistryHealth.Result(true, Instant.EPOCH, "answered"));
     private final AtomicReference<State> streamsState = new AtomicReference<>(State.RUNNING);
     private final AtomicBoolean threadDied = new AtomicBoolean();
     private HealthServer server;
@@ -109,7 +110,7 @@ class HealthServerTest {
     @Test
     void aRebalancingClientWithAnUnreachableRegistryIsLiveButNotReady() throws Exception {
         streamsState.set(State.REBALANCING);
-        registryProbe.set(new RegistryProbe.Result(false, Instant.EPOCH, "Connection refused"));
+        registryProbe.set(new RegistryHealth.Result(false, Instant.EPOCH, "Connection refused"));
 
         HttpResponse<String> ready = get("/health/ready");
 

@@ -7,15 +7,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamlate.model.LanguagePair;
 import io.streamlate.model.Translator;
+import io.streamlate.model.batching.BatchItem;
+import io.streamlate.model.batching.BatchPolicy;
+import io.streamlate.model.batching.BatchReport;
+import io.streamlate.model.batching.CloseReason;
+import io.streamlate.model.batching.Completion;
+import io.streamlate.model.batching.MicroBatcher;
 import io.streamlate.model.onnx.Device;
-import io.streamlate.topology.batching.BatchItem;
-import io.streamlate.topology.batching.BatchPolicy;
-import io.streamlate.topology.batching.BatchReport;
-import io.streamlate.topology.batching.CloseReason;
-import io.streamlate.topology.batching.Completion;
-import io.streamlate.topology.batching.MicroBatcher;
-import io.streamlate.topology.batching.SourceTokenCounter;
-import io.streamlate.topology.batching.TinyModel;
+import io.streamlate.topology.TinyModel;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -32,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -156,8 +156,8 @@ class StreamlateMetricsTest {
         LinkedBlockingQueue<Completion<Integer>> arrivals = new LinkedBlockingQueue<>();
         List<Completion<Integer>> completions = new ArrayList<>();
         try (Translator model = TinyModel.open()) {
-            Function<LanguagePair, Translator> models = Map.of(EN_FR, model)::get;
-            try (MicroBatcher batcher = MicroBatcher.builder(models, new SourceTokenCounter(models))
+            metrics.countTokenized(EN_FR, model);
+            try (MicroBatcher batcher = MicroBatcher.builder(pair -> Optional.of(model).filter(m -> pair.equals(EN_FR)))
                     .policy(BatchPolicy.DEFAULT.withMaxSentences(2).withMaxDelay(Duration.ofHours(1)))
                     .listener(metrics).name("metrics-test").build()) {
                 for (int i = 0; i < texts.size(); i++) {
@@ -170,10 +170,12 @@ class StreamlateMetricsTest {
                 }
             }
         }
-        int targetPieces = completions.stream().mapToInt(c -> c.result().targetPieces().size()).sum();
+        int targetPieces = completions.stream()
+                .mapToInt(c -> ((Completion.Done<Integer>) c).result().targetPieces().size()).sum();
 
-        assertThat(completions).hasSize(texts.size())
-                .allSatisfy(c -> assertThat(c.status()).isEqualTo(Completion.Status.TRANSLATED));
+        assertThat(completions).hasSize(texts.size()).allSatisfy(c -> assertThat(c).isInstanceOf(Completion.Done.class));
+        assertThat(registry.get("streamlate.engine.texts.tokenized").tag("pair", "en-fr").functionCounter().count())
+                .as("each text tokenised once, at submit").isEqualTo(texts.size());
         assertThat(counter("streamlate.sentences.translated", "pair", "en-fr")).isEqualTo(texts.size());
         assertThat(counter("streamlate.target.tokens", "pair", "en-fr")).isEqualTo(targetPieces).isPositive();
         assertThat(registry.get("streamlate.batch.sentences").summary().totalAmount()).isEqualTo(texts.size());

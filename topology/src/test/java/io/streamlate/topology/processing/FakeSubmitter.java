@@ -3,9 +3,9 @@ package io.streamlate.topology.processing;
 import io.streamlate.model.LanguagePair;
 import io.streamlate.model.TranslationResult;
 import io.streamlate.model.alignment.WordLink;
-import io.streamlate.topology.batching.BatchItem;
-import io.streamlate.topology.batching.Completion;
-import io.streamlate.topology.batching.ItemTimings;
+import io.streamlate.model.batching.BatchItem;
+import io.streamlate.model.batching.Completion;
+import io.streamlate.model.batching.ItemTimings;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -54,19 +54,17 @@ final class FakeSubmitter implements BatchSubmitter {
 
     void translate(long offset) {
         BatchItem<Long> item = item(offset);
-        complete(item, new Completion<>(offset, item.pair(), Completion.Status.TRANSLATED, result(item.text()), null,
-                TIMINGS));
+        complete(item, new Completion.Done<>(offset, item.pair(), result(item.text()), TIMINGS));
     }
 
     void fail(long offset, RuntimeException error) {
         BatchItem<Long> item = item(offset);
-        complete(item, new Completion<>(offset, item.pair(), Completion.Status.FAILED, null, error, TIMINGS));
+        complete(item, new Completion.Failed<>(offset, item.pair(), error, TIMINGS));
     }
 
     void abandon(long offset) {
         BatchItem<Long> item = item(offset);
-        complete(item, new Completion<>(offset, item.pair(), Completion.Status.ABANDONED, null,
-                new io.streamlate.topology.batching.BatchAbandonedException("closed"), ItemTimings.NONE));
+        complete(item, new Completion.Abandoned<>(offset, item.pair()));
     }
 
     private static void complete(BatchItem<Long> item, Completion<Long> completion) {

@@ -2,6 +2,7 @@ package io.streamlate.topology.processing;
 
 import io.streamlate.model.TranslationException;
 import io.streamlate.model.TranslationException.Reason;
+import io.streamlate.model.batching.BatchItem;
 import io.streamlate.schemas.InvalidPayloadException;
 import io.streamlate.schemas.alignment.AttentionDecoder;
 import io.streamlate.schemas.alignment.AttentionEncoder;
@@ -14,7 +15,7 @@ import io.streamlate.schemas.avro.Translation;
 import io.streamlate.schemas.registry.SchemaRegistryException;
 import io.streamlate.schemas.serde.AvroDeserializer;
 import io.streamlate.topology.TranslationTopology;
-import io.streamlate.topology.batching.BatchItem;
+import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -267,7 +268,7 @@ class TranslationProcessorTest {
     @Test
     void invalidInputsAreDeadLetteredAtOnceWithTheirBytes() {
         TopologyConfig noDefault = TopologyConfig.from(new java.util.Properties() {{
-            setProperty(TopologyConfig.MAX_TEXT_CHARS, "10");
+            setProperty(StreamlateConfig.MAX_TEXT_CHARS, "10");
         }});
         processor = new TranslationProcessor(noDefault, batcher, VALUES,
                 new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
@@ -320,8 +321,8 @@ class TranslationProcessorTest {
     @Test
     void aGivenTranslationThatIsBlankOrTooLongIsDeadLettered() {
         TopologyConfig shortTexts = TopologyConfig.from(new java.util.Properties() {{
-            setProperty(TopologyConfig.MAX_TEXT_CHARS, "10");
-            setProperty(TopologyConfig.DEFAULT_TARGET_LANGUAGE, "fr");
+            setProperty(StreamlateConfig.MAX_TEXT_CHARS, "10");
+            setProperty(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, "fr");
         }});
         processor = new TranslationProcessor(shortTexts, batcher, VALUES,
                 new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
@@ -359,7 +360,7 @@ class TranslationProcessorTest {
         TopologyConfig bounded = CONFIG.withOfferMaxBlock(Duration.ofMillis(50));
         processor = new TranslationProcessor(bounded, batcher, VALUES,
                 new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS,
-                ProcessingListener.NONE, () -> nanos[0]);
+                ProcessingListener.NONE, () -> true, () -> nanos[0]);
         processor.init(context);
         int[] refusals = {0};
         batcher.onRefusal = () -> {
@@ -402,11 +403,13 @@ class TranslationProcessorTest {
         Deserializer<SentenceEvent> values = (topic, bytes) -> bytes != null && bytes.length == framed.length
                 && bytes[0] == 0 ? framedValues.get().deserialize(topic, bytes) : VALUES.deserialize(topic, bytes);
         List<String> heard = new ArrayList<>();
+        boolean[] available = {true};
         int[] pendingCount = {0};
         ProcessingListener listener = new ProcessingListener() {
             @Override
             public void registryFailed(SchemaRegistryException error) {
                 heard.add("registry failed");
+                available[0] = false; // what the instance's registry health does with a reported failure
             }
 
             @Override
@@ -422,14 +425,14 @@ class TranslationProcessorTest {
         long[] nanos = {0};
         processor = new TranslationProcessor(CONFIG, batcher, values,
                 new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS,
-                listener, () -> nanos[0]);
+                listener, () -> available[0], () -> nanos[0]);
         processor.init(context);
 
         process(0, "a", event("s0", "zero", "fr"));
         process(1, "a", framed);
         process(2, "a", event("s2", "two", "fr"));
         process(3, "a", framedEmpty);
-        assertThat(heard).as("one attempt per new input, no retry within a second")
+        assertThat(heard).as("one attempt per new input, no retry while the registry is unavailable")
                 .containsExactly("registry failed", "registry failed");
         assertThat(batcher.offeredOffsets()).as("inputs behind an undecoded one wait").containsExactly(0L);
         assertThat(pendingOffsets()).containsExactly(0L, 1L, 2L, 3L);
@@ -439,12 +442,12 @@ class TranslationProcessorTest {
         punctuate();
         assertThat(forwardedIds()).containsExactly("translations-sink:s0", "alignments-sink:s0");
         assertThat(heard).hasSize(2);
-        nanos[0] += TranslationProcessor.REGISTRY_RETRY.toNanos();
+        available[0] = true; // the registry health's next check answered
         punctuate();
-        assertThat(heard).as("retried at the first punctuation a second later").hasSize(3);
+        assertThat(heard).as("retried at the first punctuation once the registry answers").hasSize(3);
         assertThat(batcher.offeredOffsets()).containsExactly(0L);
 
-        nanos[0] += TranslationProcessor.REGISTRY_RETRY.toNanos();
+        available[0] = true;
         framedValues.set((topic, bytes) -> registered.get((int) bytes[bytes.length - 1]));
         punctuate();
         assertThat(batcher.offeredOffsets()).containsExactly(0L, 1L, 2L);
