@@ -137,11 +137,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Kafka, Kafka Streams and the service log at INFO; the benchmark prints its own progress.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
-        System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals", "error");
         System.exit(new CommandLine(new PipelineBenchmark(args)).execute(args));
     }
 

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,10 +122,43 @@ public final class ApicurioRegistry implements AutoCloseable {
         return process.pid();
     }
 
-    /** Stops the process (forcibly after 20 s) and deletes its working directory and log. */
+    /**
+     * Freezes the registry (SIGSTOP): its socket still accepts connections, as the kernel completes them, but no
+     * request is ever answered, as with a stuck server or a black-holed network. {@link #thaw()} resumes it; a
+     * frozen registry is still stopped by {@link #close()}.
+     */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Resumes a frozen registry (SIGCONT); the requests that waited are answered then. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + output.strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling the registry", e);
+        }
+    }
+
+    /** Stops the process, frozen or not (forcibly after 20 s), and deletes its working directory and log. */
     @Override
     public void close() {
         log.info("Stopping Apicurio Registry at {}", url);
+        if (process.isAlive()) {
+            thaw(); // a stopped process would act on SIGTERM only once continued
+        }
         process.destroy();
         try {
             if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {

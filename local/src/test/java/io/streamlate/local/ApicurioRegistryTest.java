@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,23 @@ class ApicurioRegistryTest {
         assertThat(process.isAlive()).isFalse();
         assertThat(descendants).noneMatch(ProcessHandle::isAlive);
         assertThatThrownBy(() -> get(subjects)).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void aFrozenRegistryAcceptsButNeverAnswersUntilThawed() throws Exception {
+        try (ApicurioRegistry registry = ApicurioRegistry.start()) {
+            URI subjects = URI.create(registry.ccompatUrl() + "/subjects");
+            assertThat(get(subjects).statusCode()).isEqualTo(200);
+
+            registry.freeze();
+            HttpRequest patient = HttpRequest.newBuilder(subjects).timeout(Duration.ofSeconds(2)).build();
+            assertThatThrownBy(() -> http.send(patient, HttpResponse.BodyHandlers.ofString()))
+                    .as("connected, then no answer").isExactlyInstanceOf(HttpTimeoutException.class);
+
+            registry.thaw();
+            assertThat(get(subjects).statusCode()).isEqualTo(200);
+            registry.freeze(); // close() must stop it frozen too
+        }
     }
 
     @Test

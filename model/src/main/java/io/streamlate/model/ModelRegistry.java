@@ -52,8 +52,7 @@ public final class ModelRegistry implements AutoCloseable {
         return Set.copyOf(translators.keySet());
     }
 
-    /** Removes and closes the model for {@code pair}, if any. */
-    public void unload(LanguagePair pair) {
+    private void unload(LanguagePair pair) {
         Translator translator = translators.remove(pair);
         if (translator != null) {
             translator.close();

@@ -4,11 +4,13 @@ import io.streamlate.model.batching.MicroBatcher;
 import io.streamlate.schemas.alignment.AttentionEncoder;
 import io.streamlate.topology.config.TopologyConfig;
 import io.streamlate.topology.processing.BatchSubmitter;
+import io.streamlate.topology.processing.InputReader;
 import io.streamlate.topology.processing.PendingInput;
 import io.streamlate.topology.processing.PendingInputSerde;
 import io.streamlate.topology.processing.ProcessingListener;
 import io.streamlate.topology.processing.TranslationProcessor;
 import io.streamlate.topology.processing.TranslationRecords;
+import io.streamlate.topology.registry.RegistryView;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,7 +23,6 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 
 /**
  * The translation topology: sentences → {@link TranslationProcessor} → translations, alignments, dead letters.
@@ -54,25 +55,27 @@ public final class TranslationTopology {
      */
     public static Topology build(TopologyConfig config, MicroBatcher batcher, Map<String, ?> serdeConfig) {
         return build(config, BatchSubmitter.of(batcher), Topics.of(config, serdeConfig), ProcessingListener.NONE,
-                () -> true);
+                RegistryView.TRUSTED);
     }
 
     /**
      * The same topology over any submitter and pre-configured topics, reporting to {@code listener} (metrics,
      * health, backpressure).
      *
-     * @param registryAvailable the instance's registry health: undecoded inputs wait while it says false
+     * @param registry what the processors may know of the registry without calling it
      */
     public static Topology build(TopologyConfig config, BatchSubmitter batcher, Topics topics,
-                                 ProcessingListener listener, BooleanSupplier registryAvailable) {
+                                 ProcessingListener listener, RegistryView registry) {
         TranslationRecords records = new TranslationRecords(new AttentionEncoder(config.keepPolicy()));
         StoreBuilder<KeyValueStore<Long, PendingInput>> store = pendingStore(config.pendingStoreName());
         ProcessorSupplier<byte[], byte[], byte[], SpecificRecord> processors =
                 new ProcessorSupplier<>() {
                     @Override
                     public Processor<byte[], byte[], byte[], SpecificRecord> get() {
-                        return new TranslationProcessor(config, batcher, topics.input().valueSerde().deserializer(),
-                                records, SINKS, listener, registryAvailable, System::nanoTime);
+                        InputReader reader = new InputReader(config, topics.input().valueSerde().deserializer(),
+                                registry.schemaKnown(), batcher::supports);
+                        return new TranslationProcessor(config, batcher, reader, records, SINKS, listener,
+                                registry.available(), System::nanoTime);
                     }
 
                     @Override

@@ -13,6 +13,7 @@ import io.streamlate.schemas.avro.ErrorClass;
 import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.schemas.avro.Translation;
 import io.streamlate.schemas.registry.RegistryConfig;
+import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -57,7 +58,8 @@ class TranslationTopologyTest {
     private static ApicurioRegistry registry;
     private static Translator translator;
 
-    private final TopologyConfig config = TopologyConfig.defaults("fr");
+    private final TopologyConfig config = StreamlateConfig.of(
+            Map.of(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, "fr")).topology();
     private MicroBatcher batcher;
     private TopologyTestDriver driver;
     private Topics topics;
@@ -98,6 +100,7 @@ class TranslationTopologyTest {
         streams.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamlate-topology-test");
         streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        streams.put("processing.exception.handler.global.enabled", "true"); // as the service sets it
         driver = new TopologyTestDriver(TranslationTopology.build(config, batcher, serdeConfig), streams,
                 Instant.ofEpochMilli(1_000_000));
         input = driver.createInputTopic(config.inputTopic(), new ByteArraySerializer(),

@@ -42,6 +42,7 @@ public final class SchemaRegistryClient {
     private final RegistryConfig config;
     private final HttpClient http;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<Integer, SchemaRegistryException> unknownIds = new ConcurrentHashMap<>();
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
 
     public SchemaRegistryClient(RegistryConfig config) {
@@ -70,9 +71,31 @@ public final class SchemaRegistryClient {
                 .path("id").asInt());
     }
 
-    /** @throws SchemaRegistryException with {@link SchemaRegistryException#isNotFound()} for an unknown id */
+    /**
+     * The schema registered under {@code id}. Both answers are cached for the client's lifetime: a schema id, once
+     * assigned, never changes, and an id the registry does not have (a record from another registry, say) is not
+     * asked again.
+     *
+     * @throws SchemaRegistryException with {@link SchemaRegistryException#isNotFound()} for an unknown id
+     */
     public Schema schemaById(int id) {
-        return cached(schemasById, id, i -> parse(send("GET", "/schemas/ids/" + i, null)));
+        SchemaRegistryException missing = unknownIds.get(id);
+        if (missing != null) {
+            throw missing;
+        }
+        try {
+            return cached(schemasById, id, i -> parse(send("GET", "/schemas/ids/" + i, null)));
+        } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                unknownIds.put(id, e);
+            }
+            throw e;
+        }
+    }
+
+    /** Whether {@link #schemaById} answers {@code id} from the cache, without a request. */
+    public boolean knowsSchemaId(int id) {
+        return schemasById.containsKey(id) || unknownIds.containsKey(id);
     }
 
     public RegisteredSchema latest(String subject) {

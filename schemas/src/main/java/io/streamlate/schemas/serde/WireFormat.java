@@ -4,12 +4,13 @@ import io.streamlate.schemas.InvalidPayloadException;
 import io.streamlate.schemas.InvalidPayloadException.Reason;
 
 import java.nio.ByteBuffer;
+import java.util.OptionalInt;
 
 /**
  * Confluent's wire format for Kafka keys and values: magic byte 0, the writer schema's registry id as a 4-byte
  * big-endian int, then the Avro binary encoding of the datum.
  */
-final class WireFormat {
+public final class WireFormat {
 
     static final byte MAGIC_BYTE = 0;
     static final int HEADER_BYTES = 5;
@@ -19,6 +20,12 @@ final class WireFormat {
 
     static byte[] frame(int schemaId, byte[] avro) {
         return ByteBuffer.allocate(HEADER_BYTES + avro.length).put(MAGIC_BYTE).putInt(schemaId).put(avro).array();
+    }
+
+    /** The schema id a payload names, or empty if it is not in the wire format (the deserializer says why). */
+    public static OptionalInt schemaIdOf(byte[] payload) {
+        return payload != null && payload.length >= HEADER_BYTES && payload[0] == MAGIC_BYTE
+                ? OptionalInt.of(ByteBuffer.wrap(payload, 1, 4).getInt()) : OptionalInt.empty();
     }
 
     /** The schema id of a framed payload; {@code where} names the topic for the error message. */

@@ -33,17 +33,26 @@ import java.util.TreeMap;
  * ({@link #serdes()}), which read only theirs.
  * Defaults: {@code application.id=streamlate}, {@code processing.guarantee=exactly_once_v2}, {@code poll.ms=10}
  * (an idle stream thread would otherwise wait 100 ms in poll before the punctuator forwards a finished result),
- * {@code processing.exception.handler.global.enabled=true}. {@code bootstrap.servers} and
+ * {@code processing.exception.handler.global.enabled=true}, {@code session.timeout.ms=6000} and
+ * {@code heartbeat.interval.ms=1500} (a killed instance's partitions move after 6 s, not 45 s), and the registry
+ * client's {@code http.read.timeout.ms=10000}. {@code bootstrap.servers} and
  * {@code schema.registry.url} are required. A bad value fails with a {@link ConfigException} naming its key.
  *
+ * @param httpHost        where the health and metrics server binds
+ * @param httpPort        its port; -1 = none
  * @param shutdownTimeout how long closing waits for Kafka Streams, then for the batcher
+ * @param stallAfter      how long pending inputs may go without output before readiness says stalled
  */
 public record ServiceConfig(Properties streams, TopologyConfig topology, Map<String, Object> serdes,
-                            EngineSettings engine, int httpPort, Duration shutdownTimeout) {
+                            EngineSettings engine, String httpHost, int httpPort, Duration shutdownTimeout,
+                            Duration stallAfter) {
 
     public static final String DEFAULT_APPLICATION_ID = "streamlate";
     public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String DEFAULT_POLL_MS = "10";
+    public static final String DEFAULT_SESSION_TIMEOUT_MS = "6000";
+    public static final String DEFAULT_HEARTBEAT_INTERVAL_MS = "1500";
+    public static final String DEFAULT_REGISTRY_READ_TIMEOUT_MS = "10000";
     /** What to run for a local broker, registry and demo instead (README command 1). */
     public static final String LOCAL_MODE_HINT = "for a local broker, schema registry and demo run `mvn -q install "
             + "-DskipTests && mvn -q -pl demo exec:java` instead";
@@ -59,7 +68,9 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
         serdes = Map.copyOf(serdes);
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(httpHost, "httpHost");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(stallAfter, "stallAfter");
     }
 
     @Override
@@ -117,6 +128,15 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
         all.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, DEFAULT_POLL_MS);
         // the behaviour Kafka 5.0 makes the default (Kafka Streams warns at every start without it)
         all.putIfAbsent(GLOBAL_PROCESSING_EXCEPTION_HANDLER, "true");
+        // the stream threads' assignor reads its copy of the setting from the consumer's configuration, and warns
+        // without it (the consumer logs it, at INFO, as supplied but unused)
+        all.putIfAbsent(StreamsConfig.mainConsumerPrefix(GLOBAL_PROCESSING_EXCEPTION_HANDLER),
+                all.getProperty(GLOBAL_PROCESSING_EXCEPTION_HANDLER));
+        // a killed instance's partitions move after 6 s instead of 45 s; 6 s is the broker's default minimum
+        all.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
+        all.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, DEFAULT_HEARTBEAT_INTERVAL_MS);
+        // a registry that stops answering holds a schema lookup (never a stream thread) for this long per attempt
+        all.putIfAbsent(RegistryConfig.READ_TIMEOUT_MS, DEFAULT_REGISTRY_READ_TIMEOUT_MS);
 
         require(all, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         require(all, RegistryConfig.URL);
@@ -147,8 +167,8 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
             throw new ConfigException(StreamlateConfig.OFFER_MAX_BLOCK_MS, topology.offerMaxBlock().toMillis(),
                     "must be at most half of max.poll.interval.ms (" + maxPollInterval + ")");
         }
-        return new ServiceConfig(streams, topology, serdes, settings.engine(), settings.httpPort(),
-                settings.shutdownTimeout());
+        return new ServiceConfig(streams, topology, serdes, settings.engine(), settings.httpHost(),
+                settings.httpPort(), settings.shutdownTimeout(), settings.stallAfter());
     }
 
     /** Every effective setting, one {@code key=value} per line in key order, secrets masked: safe to log. */

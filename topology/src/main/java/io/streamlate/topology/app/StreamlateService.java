@@ -14,9 +14,12 @@ import io.streamlate.topology.backpressure.BackpressureController;
 import io.streamlate.topology.backpressure.PauseSwitch;
 import io.streamlate.topology.observability.HealthChecks;
 import io.streamlate.topology.observability.HealthServer;
-import io.streamlate.topology.observability.RegistryHealth;
+import io.streamlate.topology.registry.RegistryHealth;
+import io.streamlate.topology.registry.RegistryView;
+import io.streamlate.topology.registry.SchemaLookups;
 import io.streamlate.topology.observability.StreamlateMetrics;
 import io.streamlate.topology.processing.BatchSubmitter;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -63,6 +66,7 @@ public final class StreamlateService implements AutoCloseable {
     private final StreamlateMetrics metrics;
     private final SchemaRegistryClient registryClient;
     private final RegistryHealth registryHealth;
+    private final SchemaLookups schemaLookups;
     private KafkaStreams streams;
     private HealthServer health;
     private final CountDownLatch running = new CountDownLatch(1);
@@ -81,6 +85,7 @@ public final class StreamlateService implements AutoCloseable {
         this.registryClient = new SchemaRegistryClient(RegistryConfig.from(config.serdes()));
         this.registryHealth = RegistryHealth.start(registryClient::checkReachable, REGISTRY_CHECK_INTERVAL,
                 REGISTRY_ANSWER_MAX_AGE, Clock.systemUTC());
+        this.schemaLookups = new SchemaLookups(registryClient, registryHealth::failed);
         this.batcher = MicroBatcher.builder(models::find)
                 .policy(config.topology().batchPolicy())
                 .options(config.topology()::engineOptions)
@@ -88,7 +93,7 @@ public final class StreamlateService implements AutoCloseable {
                 .build();
         this.backpressure = new BackpressureController(config.topology().pausePolicy(), batcher::queued,
                 registryHealth::available);
-        this.listener = new InstanceListener(metrics, registryHealth);
+        this.listener = new InstanceListener(metrics, registryHealth, config.stallAfter());
         metrics.gaugePendingInputs(listener::pending);
         metrics.gaugeBatcher(batcher::queued, batcher::inFlight);
         metrics.gaugePaused(() -> backpressure.reason() != BackpressureController.Reason.NONE);
@@ -123,12 +128,15 @@ public final class StreamlateService implements AutoCloseable {
         Topics topics = Topics.of(config.topology(), config.serdes(), registryClient);
         topics.prepareOutputs();
         Topology topology = TranslationTopology.build(config.topology(), BatchSubmitter.of(batcher), topics,
-                listener, registryHealth::available);
+                listener, new RegistryView(registryHealth::available, schemaLookups::ready));
         log.info("Topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, config.streams());
         streams.setStateListener((now, before) -> {
             state.set(now);
             log.info("Kafka Streams {} -> {}", before, now);
+            if (before == KafkaStreams.State.RUNNING && now == KafkaStreams.State.REBALANCING) {
+                metrics.rebalanced();
+            }
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
@@ -142,10 +150,10 @@ public final class StreamlateService implements AutoCloseable {
         streams.start();
         backpressure.start(PauseSwitch.of(streams));
         if (config.httpPort() >= 0) {
-            health = HealthServer.start(config.httpPort(), meters, new HealthChecks(
+            health = HealthServer.start(config.httpHost(), config.httpPort(), meters, new HealthChecks(
                     () -> !models.languagePairs().isEmpty(), registryHealth::latest, state::get,
-                    streamThreadDied::get));
-            log.info("Health and metrics on http://0.0.0.0:{}/ (health/live, health/ready, metrics)",
+                    streamThreadDied::get, listener::progress));
+            log.info("Health and metrics on http://{}:{}/ (health/live, health/ready, metrics)", config.httpHost(),
                     health.port());
         }
     }
@@ -181,7 +189,9 @@ public final class StreamlateService implements AutoCloseable {
         List<RuntimeException> failures = new ArrayList<>();
         step(failures, "stopping the backpressure controller", backpressure::close);
         step(failures, "closing Kafka Streams", () -> {
-            if (streams != null && !streams.close(closeTimeout)) {
+            // leaving the group at once: the survivors take the partitions now, not a session timeout later
+            if (streams != null && !streams.close(CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(closeTimeout))) {
                 throw new IllegalStateException("Kafka Streams did not close within " + closeTimeout);
             }
         });
@@ -192,6 +202,7 @@ public final class StreamlateService implements AutoCloseable {
             }
         });
         step(failures, "closing the models", models::close);
+        step(failures, "stopping the schema lookups", schemaLookups::close);
         step(failures, "stopping the registry health checks", registryHealth::close);
         step(failures, "stopping the metric binders", metrics::close);
         step(failures, "stopping the HTTP server", () -> {

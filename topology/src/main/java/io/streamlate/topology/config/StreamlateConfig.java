@@ -61,7 +61,9 @@ public final class StreamlateConfig extends AbstractConfig {
     public static final String CPU_FALLBACK = "streamlate.device.cpu.fallback";
     public static final String ENGINE_THREADS = "streamlate.engine.threads";
     public static final String HTTP_PORT = "streamlate.http.port";
+    public static final String HTTP_HOST = "streamlate.http.host";
     public static final String SHUTDOWN_TIMEOUT_MS = "streamlate.shutdown.timeout.ms";
+    public static final String HEALTH_STALL_MS = "streamlate.health.stall.ms";
     public static final String MAX_PAYLOAD_BYTES = AvroSerdeConfig.MAX_PAYLOAD_BYTES;
 
     public static final String DEFAULT_MODELS = "model/artifacts/en-fr";
@@ -125,8 +127,12 @@ public final class StreamlateConfig extends AbstractConfig {
                     "ONNX Runtime intra-op threads per session, 0 = its default")
             .define(HTTP_PORT, Type.INT, DEFAULT_HTTP_PORT, Range.between(-1, 65535), Importance.MEDIUM,
                     "health and metrics port; 0 = any free port, -1 = none")
+            .define(HTTP_HOST, Type.STRING, "0.0.0.0", Validators.notBlank(), Importance.LOW,
+                    "the address the health and metrics server binds; 0.0.0.0 = every interface")
             .define(SHUTDOWN_TIMEOUT_MS, Type.INT, 30_000, Range.between(0, 600_000), Importance.LOW,
                     "how long closing waits for Kafka Streams and then for the batcher to drain")
+            .define(HEALTH_STALL_MS, Type.INT, 60_000, Range.between(1000, 3_600_000), Importance.LOW,
+                    "readiness reports stalled when inputs are pending and nothing was forwarded for this long")
             .define(MAX_PAYLOAD_BYTES, Type.INT, 4 << 20, Range.atLeast(5), Importance.LOW,
                     "larger record keys or values are rejected unread (read by the Avro serdes)");
 
@@ -196,6 +202,15 @@ public final class StreamlateConfig extends AbstractConfig {
     /** {@value #HTTP_PORT}: health and metrics; -1 = none, 0 = any free port. */
     public int httpPort() {
         return getInt(HTTP_PORT);
+    }
+
+    /** {@value #HTTP_HOST}: where the health and metrics server binds. */
+    public String httpHost() {
+        return getString(HTTP_HOST).trim();
+    }
+
+    public Duration stallAfter() {
+        return Duration.ofMillis(getInt(HEALTH_STALL_MS));
     }
 
     public Duration shutdownTimeout() {

@@ -10,7 +10,6 @@ import io.streamlate.topology.backpressure.PausePolicy;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * What the topology, its processor and the batcher read of the configuration: the typed view of
@@ -51,27 +50,6 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
         Objects.requireNonNull(keepPolicy, "keepPolicy");
         Objects.requireNonNull(linkRule, "linkRule");
         Objects.requireNonNull(pendingStoreName, "pendingStoreName");
-    }
-
-    /** All defaults, with the given default target language (may be null). */
-    public static TopologyConfig defaults(String defaultTargetLanguage) {
-        Properties properties = new Properties();
-        if (defaultTargetLanguage != null) {
-            properties.setProperty(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, defaultTargetLanguage);
-        }
-        return from(properties);
-    }
-
-    /** The topology's view of {@code properties}' {@code streamlate.*} keys ({@link StreamlateConfig}). */
-    public static TopologyConfig from(Properties properties) {
-        return StreamlateConfig.of(properties).topology();
-    }
-
-    /** The same configuration with another bound on process()'s wait. */
-    public TopologyConfig withOfferMaxBlock(Duration value) {
-        return new TopologyConfig(inputTopic, translationsTopic, alignmentsTopic, deadLetterTopic,
-                defaultTargetLanguage, maxTextChars, batchPolicy, punctuationInterval, offerTimeout, value,
-                pausePolicy, keepPolicy, linkRule, pendingStoreName);
     }
 
     /** The engine options for a model: its published defaults, with this configuration's link rule if one is set. */

@@ -58,8 +58,11 @@ public final class HealthServer implements AutoCloseable {
                 "/health/ready", () -> verdict(health.readiness()));
     }
 
-    /** Listens on every interface at {@code port}; 0 picks a free port, which {@link #port()} then tells. */
-    public static HealthServer start(int port, PrometheusMeterRegistry metrics, HealthChecks health) {
+    /**
+     * Listens on {@code host} (an address or name; {@code 0.0.0.0} = every interface) at {@code port}; 0 picks a
+     * free port, which {@link #port()} then tells.
+     */
+    public static HealthServer start(String host, int port, PrometheusMeterRegistry metrics, HealthChecks health) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
         }
@@ -67,9 +70,9 @@ public final class HealthServer implements AutoCloseable {
         Objects.requireNonNull(health, "health");
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on port " + port + " for metrics and health", e);
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port + " for metrics and health", e);
         }
         AtomicInteger threads = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, runnable -> {

@@ -60,9 +60,12 @@ public final class StreamlateMetrics implements BatchListener, AutoCloseable {
 
     private final MeterRegistry registry;
     private final List<AutoCloseable> closeableBinders = new CopyOnWriteArrayList<>();
+    private final Counter rebalances;
 
     public StreamlateMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.rebalances = counter("streamlate.rebalances", "times the Kafka Streams client went from RUNNING to "
+                + "REBALANCING", Tags.empty());
     }
 
     @Override
@@ -110,6 +113,14 @@ public final class StreamlateMetrics implements BatchListener, AutoCloseable {
     public void forwarded(LanguagePair languagePair, Duration sinceReceipt) {
         timer("streamlate.end.to.end", "input receipt to output forward", END_TO_END_BUCKETS, pair(languagePair))
                 .record(sinceReceipt);
+    }
+
+    /**
+     * The Kafka Streams client left RUNNING for REBALANCING: a member joined or left, or this instance's tasks
+     * were fenced and rejoin. A steady count is what a fault that should move nothing must leave.
+     */
+    public void rebalanced() {
+        rebalances.increment();
     }
 
     /** Inputs received and not yet answered (buffered in the processor's store). */

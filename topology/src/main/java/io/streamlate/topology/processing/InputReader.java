@@ -15,25 +15,38 @@ import java.util.function.Predicate;
 /**
  * Turns an input's raw bytes into a {@link Reading}: decoded with the event's target language resolved, rejected
  * with the error class and reason of its dead letter (undecodable, empty, too long, no model for its pair), or
- * waiting because the registry failed. Pure: no state, no Kafka context.
+ * waiting for the registry (its writer schema is being looked up, or the registry failed). Never calls the
+ * registry itself when {@code schemaKnown} says the schema is unknown, so a hung registry cannot hold it. No state,
+ * no Kafka context.
  */
-final class InputReader {
+public final class InputReader {
 
     /** The id of an input whose value could not be decoded. */
     static final String UNKNOWN_ID = "-";
 
     private final TopologyConfig config;
     private final Deserializer<SentenceEvent> values;
+    private final Predicate<byte[]> schemaKnown;
     private final Predicate<LanguagePair> supported;
 
-    /** @param supported whether a model serves a pair */
-    InputReader(TopologyConfig config, Deserializer<SentenceEvent> values, Predicate<LanguagePair> supported) {
+    /**
+     * @param schemaKnown whether a value's writer schema is known without asking the registry (e.g.
+     *                    {@link io.streamlate.topology.registry.SchemaLookups#ready}, which starts the lookup
+     *                    elsewhere when it is not): the deserializer is only called when it is
+     * @param supported   whether a model serves a pair
+     */
+    public InputReader(TopologyConfig config, Deserializer<SentenceEvent> values, Predicate<byte[]> schemaKnown,
+                       Predicate<LanguagePair> supported) {
         this.config = Objects.requireNonNull(config, "config");
         this.values = Objects.requireNonNull(values, "values");
+        this.schemaKnown = Objects.requireNonNull(schemaKnown, "schemaKnown");
         this.supported = Objects.requireNonNull(supported, "supported");
     }
 
     Reading read(PendingInput raw) {
+        if (raw.value() != null && !schemaKnown.test(raw.value())) {
+            return new Reading.AwaitingSchema();
+        }
         SentenceEvent event;
         try {
             event = values.deserialize(raw.topic(), raw.value());

@@ -4,7 +4,7 @@ import io.streamlate.schemas.avro.ErrorClass;
 import io.streamlate.schemas.registry.SchemaRegistryException;
 
 /** What reading one raw input gave ({@link InputReader}): its event, its rejection, or nothing yet. */
-sealed interface Reading permits Reading.Decoded, Reading.Rejected, Reading.RegistryDown {
+sealed interface Reading permits Reading.Decoded, Reading.Rejected, Reading.RegistryDown, Reading.AwaitingSchema {
 
     /** Decoded and valid: the input with its event and target language. */
     record Decoded(PendingInput input) implements Reading {
@@ -20,5 +20,9 @@ sealed interface Reading permits Reading.Decoded, Reading.Rejected, Reading.Regi
 
     /** The schema registry failed: not the input's fault, it waits undecoded and is read again later. */
     record RegistryDown(SchemaRegistryException error) implements Reading {
+    }
+
+    /** Its writer schema is being looked up off the stream thread: it waits undecoded and is read again later. */
+    record AwaitingSchema() implements Reading {
     }
 }

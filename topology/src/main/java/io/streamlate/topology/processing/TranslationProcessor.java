@@ -2,11 +2,9 @@ package io.streamlate.topology.processing;
 
 import io.streamlate.model.batching.BatchItem;
 import io.streamlate.model.batching.Completion;
-import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.topology.config.TopologyConfig;
 import io.streamlate.topology.processing.OrderedQueue.Slot;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -64,8 +62,8 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         LEFT_LINE,
         /** the batcher had no room within the try's timeout */
         NO_ROOM,
-        /** the input is still undecoded: the registry failed, now or before and has not answered since */
-        REGISTRY_DOWN
+        /** still undecoded: its schema is being looked up, or the registry failed and has not answered since */
+        AWAITING_REGISTRY
     }
 
     private final TopologyConfig config;
@@ -82,23 +80,18 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     private KeyValueStore<Long, PendingInput> pending;
     private Outputs outputs;
 
-    /** With no listener, a registry always taken as available, and the system clock. */
-    public TranslationProcessor(TopologyConfig config, BatchSubmitter batcher, Deserializer<SentenceEvent> values,
-                                TranslationRecords records, Sinks sinks) {
-        this(config, batcher, values, records, sinks, ProcessingListener.NONE, () -> true, System::nanoTime);
-    }
-
     /**
+     * @param reader            reads each input's bytes
      * @param registryAvailable false while the registry is known to fail (reported or probed): undecoded inputs
      *                          are not read again until it turns true
      * @param nanoTime          the clock that bounds process()'s wait (tests shorten it)
      */
-    public TranslationProcessor(TopologyConfig config, BatchSubmitter batcher, Deserializer<SentenceEvent> values,
+    public TranslationProcessor(TopologyConfig config, BatchSubmitter batcher, InputReader reader,
                                 TranslationRecords records, Sinks sinks, ProcessingListener listener,
                                 BooleanSupplier registryAvailable, LongSupplier nanoTime) {
         this.config = Objects.requireNonNull(config, "config");
         this.batcher = Objects.requireNonNull(batcher, "batcher");
-        this.reader = new InputReader(config, values, batcher::supports);
+        this.reader = Objects.requireNonNull(reader, "reader");
         this.records = Objects.requireNonNull(records, "records");
         this.sinks = Objects.requireNonNull(sinks, "sinks");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -186,9 +179,9 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
                 queue.leaveLine();
                 continue;
             }
-            if (admission == Admission.REGISTRY_DOWN || nanoTime.getAsLong() - deadline >= 0) {
+            if (admission == Admission.AWAITING_REGISTRY || nanoTime.getAsLong() - deadline >= 0) {
                 LOG.debug("{} inputs wait for the {} from offset {}", queue.waiting(),
-                        admission == Admission.REGISTRY_DOWN ? "schema registry" : "batcher", head.input.offset());
+                        admission == Admission.AWAITING_REGISTRY ? "schema registry" : "batcher", head.input.offset());
                 return;
             }
             forwardCompleted();
@@ -204,7 +197,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     private Admission admit(Slot<Completion<Long>> slot, Duration timeout) throws InterruptedException {
         if (!slot.input.decoded()) {
             if (!registryAvailable.getAsBoolean()) {
-                return Admission.REGISTRY_DOWN;
+                return Admission.AWAITING_REGISTRY;
             }
             Reading reading = read(slot.input);
             if (reading instanceof Reading.Rejected rejected) {
@@ -212,7 +205,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
                 return Admission.LEFT_LINE;
             }
             if (!(reading instanceof Reading.Decoded decoded)) {
-                return Admission.REGISTRY_DOWN;
+                return Admission.AWAITING_REGISTRY; // the registry failed, or the schema is still being looked up
             }
             slot.input = decoded.input();
         }
@@ -226,7 +219,8 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     private Reading read(PendingInput raw) {
         Reading reading = reader.read(raw);
         if (reading instanceof Reading.RegistryDown down) {
-            RecordLog.about(LOG.atWarn(), raw).log("waits undecoded: the schema registry failed: {}", down.error().getMessage());
+            RecordLog.about(LOG.atWarn(), raw).log("waits undecoded: the schema registry failed: {}",
+                    down.error().getMessage());
             listener.registryFailed(down.error());
         }
         return reading;

@@ -15,17 +15,22 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.StreamsGroupDescription;
+import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +42,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -78,6 +84,24 @@ final class EndToEndFixture implements AutoCloseable {
         return registry.ccompatUrl().toString();
     }
 
+    /** The registry's Confluent-compatible API, reached through {@code host:port} (a proxy in front of it). */
+    String registryUrlVia(String host, int port) {
+        return "http://" + host + ":" + port + registry.ccompatUrl().getPath();
+    }
+
+    URI registryServer() {
+        return registry.url();
+    }
+
+    /** SIGSTOPs the registry: connections are accepted, nothing is answered, until {@link #thawRegistry()}. */
+    void freezeRegistry() {
+        registry.freeze();
+    }
+
+    void thawRegistry() {
+        registry.thaw();
+    }
+
     /** The properties file of one instance: its state directory, fast commits, per-test topic names. */
     static Properties file(String prefix, Path stateDirectory) {
         Properties file = new Properties();
@@ -97,7 +121,11 @@ final class EndToEndFixture implements AutoCloseable {
     }
 
     ServiceConfig config(Properties file, String applicationId, String guarantee) {
-        return ServiceConfig.build(file, new ServiceConfig.Overrides(bootstrapServers(), registryUrl(),
+        return config(file, applicationId, guarantee, registryUrl());
+    }
+
+    ServiceConfig config(Properties file, String applicationId, String guarantee, String registryUrl) {
+        return ServiceConfig.build(file, new ServiceConfig.Overrides(bootstrapServers(), registryUrl,
                 applicationId, guarantee));
     }
 
@@ -125,12 +153,31 @@ final class EndToEndFixture implements AutoCloseable {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer()));
     }
 
-    /** Member (client id) → partitions of {@code topic} assigned to it in the group {@code applicationId}. */
+    /**
+     * Member (client id / member id) → partitions of {@code topic} assigned to it in the group
+     * {@code applicationId}: a consumer group under the classic protocol, a streams group under
+     * {@code group.protocol=streams} (the topology's one sub-topology has a task per input partition).
+     */
     Map<String, Set<Integer>> assignment(String applicationId, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId))
-                    .describedGroups().get(applicationId).get(30, TimeUnit.SECONDS);
             Map<String, Set<Integer>> owned = new TreeMap<>();
+            ConsumerGroupDescription group;
+            try {
+                group = admin.describeConsumerGroups(List.of(applicationId)).describedGroups().get(applicationId)
+                        .get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                    throw e;
+                }
+                StreamsGroupDescription streams = admin.describeStreamsGroups(List.of(applicationId))
+                        .describedGroups().get(applicationId).get(30, TimeUnit.SECONDS);
+                for (StreamsGroupMemberDescription member : streams.members()) {
+                    owned.put(member.clientId() + "/" + member.memberId(), member.assignment().activeTasks()
+                            .stream().flatMap(task -> task.partitions().stream())
+                            .collect(Collectors.toCollection(TreeSet::new)));
+                }
+                return owned;
+            }
             for (MemberDescription member : group.members()) {
                 owned.put(member.clientId() + "/" + member.consumerId(), member.assignment().topicPartitions()
                         .stream().filter(partition -> partition.topic().equals(topic))
@@ -173,6 +220,8 @@ final class EndToEndFixture implements AutoCloseable {
         final List<ConsumerRecord<byte[], Translation>> translations = new ArrayList<>();
         final List<ConsumerRecord<byte[], Alignment>> alignments = new ArrayList<>();
         final List<ConsumerRecord<byte[], DeadLetter>> deadLetters = new ArrayList<>();
+        /** When each of {@link #translations} was read (System.nanoTime): committed output as consumers see it. */
+        final List<Long> translationArrivals = new ArrayList<>();
         private final Topics topics;
         private final KafkaConsumer<byte[], byte[]> consumer;
 
@@ -184,11 +233,14 @@ final class EndToEndFixture implements AutoCloseable {
         }
 
         void poll() {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+            long arrival = System.nanoTime();
+            for (ConsumerRecord<byte[], byte[]> record : records) {
                 String topic = record.topic();
                 if (topic.equals(topics.translations().name())) {
                     translations.add(typed(record, topics.translations().valueSerde().deserializer()
                             .deserialize(topic, record.value())));
+                    translationArrivals.add(arrival);
                 } else if (topic.equals(topics.alignments().name())) {
                     alignments.add(typed(record, topics.alignments().valueSerde().deserializer()
                             .deserialize(topic, record.value())));

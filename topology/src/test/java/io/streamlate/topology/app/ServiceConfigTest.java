@@ -43,7 +43,7 @@ class ServiceConfigTest {
         assertThat(streams.getProperty(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("10");
         assertThat(streams).doesNotContainKey("schema.registry.url");
         assertThat(config.serdes()).containsEntry("schema.registry.url", "http://registry:8080/apis/ccompat/v7");
-        assertThat(config.topology()).isEqualTo(TopologyConfig.defaults(null));
+        assertThat(config.topology()).isEqualTo(StreamlateConfig.of(new Properties()).topology());
     }
 
     @Test
@@ -158,11 +158,17 @@ class ServiceConfigTest {
         assertThat(defaults.engine().models()).containsExactly(Path.of("model/artifacts/en-fr"));
         assertThat(defaults.engine().sessions()).isEqualTo(SessionSettings.DEFAULT);
         assertThat(defaults.httpPort()).isEqualTo(8080);
-        assertThat(defaults.streams()).doesNotContainKeys(StreamlateConfig.MODELS, StreamlateConfig.HTTP_PORT);
+        assertThat(defaults.httpHost()).as("every interface, as a container needs").isEqualTo("0.0.0.0");
+        assertThat(defaults.stallAfter()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(defaults.streams()).doesNotContainKeys(StreamlateConfig.MODELS, StreamlateConfig.HTTP_PORT,
+                StreamlateConfig.HTTP_HOST);
 
         ServiceConfig config = ServiceConfig.build(properties(StreamlateConfig.MODELS, "/m/en-fr, /m/de-en",
-                StreamlateConfig.DEVICE, "cuda:1", StreamlateConfig.CPU_FALLBACK, "true", StreamlateConfig.ENGINE_THREADS, "4",
-                StreamlateConfig.HTTP_PORT, "-1"), CLUSTER);
+                StreamlateConfig.DEVICE, "cuda:1", StreamlateConfig.CPU_FALLBACK, "true",
+                StreamlateConfig.ENGINE_THREADS, "4", StreamlateConfig.HTTP_PORT, "-1",
+                StreamlateConfig.HTTP_HOST, " 127.0.0.1 ", StreamlateConfig.HEALTH_STALL_MS, "5000"), CLUSTER);
+        assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(config.stallAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.engine().models()).containsExactly(Path.of("/m/en-fr"), Path.of("/m/de-en"));
         assertThat(config.engine().sessions()).isEqualTo(new SessionSettings(new Device(Device.Kind.CUDA, 1), true,
                 4, 1));

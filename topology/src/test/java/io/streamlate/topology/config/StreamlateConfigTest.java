@@ -25,6 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Every streamlate.* key declared once: defaults, every key read, bad values named, the README's table. */
 class StreamlateConfigTest {
 
+    private static TopologyConfig topology(Properties properties) {
+        return StreamlateConfig.of(properties).topology();
+    }
+
     private static Properties properties(String... keyValues) {
         Properties properties = new Properties();
         for (int i = 0; i < keyValues.length; i += 2) {
@@ -35,7 +39,7 @@ class StreamlateConfigTest {
 
     @Test
     void defaults() {
-        TopologyConfig config = TopologyConfig.from(new Properties());
+        TopologyConfig config = topology(new Properties());
         assertThat(config.inputTopic()).isEqualTo("sentences");
         assertThat(config.translationsTopic()).isEqualTo("translations");
         assertThat(config.alignmentsTopic()).isEqualTo("alignments");
@@ -54,7 +58,7 @@ class StreamlateConfigTest {
 
     @Test
     void everyKeyIsRead() {
-        TopologyConfig config = TopologyConfig.from(properties(
+        TopologyConfig config = topology(properties(
                 StreamlateConfig.INPUT_TOPIC, "in", StreamlateConfig.TRANSLATIONS_TOPIC, "out",
                 StreamlateConfig.ALIGNMENTS_TOPIC, "align", StreamlateConfig.DEAD_LETTER_TOPIC, "dlq",
                 StreamlateConfig.DEFAULT_TARGET_LANGUAGE, " fr ", StreamlateConfig.MAX_TEXT_CHARS, "300",
@@ -99,7 +103,7 @@ class StreamlateConfigTest {
             "streamlate.typo                  | 1",
     })
     void aBadValueNamesItsKey(String key, String value) {
-        assertThatThrownBy(() -> TopologyConfig.from(properties(key, value)))
+        assertThatThrownBy(() -> topology(properties(key, value)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(key.equals("streamlate.topic.translations") ? "distinct" : key);
     }

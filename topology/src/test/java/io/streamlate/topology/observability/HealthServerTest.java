@@ -1,5 +1,6 @@
 package io.streamlate.topology.observability;
 
+import io.streamlate.topology.registry.RegistryHealth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The endpoints over real HTTP. */
 class HealthServerTest {
 
+    private static final Progress IDLE = new Progress(0, Duration.ZERO, Duration.ofMinutes(1));
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final LanguagePair EN_FR = new LanguagePair("en", "fr");
 
@@ -45,8 +49,8 @@ class HealthServerTest {
 
     @BeforeEach
     void start() {
-        server = HealthServer.start(0, registry, new HealthChecks(modelsLoaded::get, registryProbe::get,
-                streamsState::get, threadDied::get));
+        server = HealthServer.start("127.0.0.1", 0, registry, new HealthChecks(modelsLoaded::get, registryProbe::get,
+                streamsState::get, threadDied::get, () -> IDLE));
     }
 
     @AfterEach
@@ -104,7 +108,8 @@ class HealthServerTest {
                   {"name":"streams","status":"UP","detail":"RUNNING"},
                   {"name":"stream-threads","status":"UP","detail":"alive"},
                   {"name":"models","status":"UP","detail":"loaded"},
-                  {"name":"registry","status":"UP","detail":"answered"}]}"""));
+                  {"name":"registry","status":"UP","detail":"answered"},
+                  {"name":"progress","status":"UP","detail":"nothing pending"}]}"""));
     }
 
     @Test
@@ -118,7 +123,7 @@ class HealthServerTest {
         assertThat(ready.statusCode()).isEqualTo(503);
         JsonNode body = JSON.readTree(ready.body());
         assertThat(body.path("status").asText()).isEqualTo("DOWN");
-        assertThat(body.path("checks").findValuesAsText("status")).containsExactly("DOWN", "UP", "UP", "DOWN");
+        assertThat(body.path("checks").findValuesAsText("status")).containsExactly("DOWN", "UP", "UP", "DOWN", "UP");
         assertThat(body.path("checks").get(3).path("detail").asText()).isEqualTo("Connection refused");
     }
 
@@ -170,9 +175,17 @@ class HealthServerTest {
     }
 
     @Test
+    void anAddressItCannotBindFailsTheStartNamingIt() {
+        assertThatThrownBy(() -> HealthServer.start("no-such-host.invalid", 0, registry, new HealthChecks(
+                () -> true, registryProbe::get, streamsState::get, () -> false, () -> IDLE)))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessage("cannot listen on no-such-host.invalid:0 for metrics and health");
+    }
+
+    @Test
     void rejectsAPortOutOfRange() {
-        assertThatThrownBy(() -> HealthServer.start(65_536, registry, new HealthChecks(() -> true,
-                registryProbe::get, streamsState::get, () -> false)))
+        assertThatThrownBy(() -> HealthServer.start("127.0.0.1", 65_536, registry, new HealthChecks(() -> true,
+                registryProbe::get, streamsState::get, () -> false, () -> IDLE)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("port must be in [0, 65535], was 65536");
     }
 

@@ -107,6 +107,9 @@ class StreamlateMetricsTest {
         assertThat(counter("streamlate.dead.letters", "reason", "UNSUPPORTED_PAIR")).isEqualTo(1);
         assertThat(counter("streamlate.offer.timeouts", "pair", "en-fr")).isEqualTo(1);
         assertThat(registry.get("streamlate.abandoned.items").counter().count()).isEqualTo(7);
+        assertThat(registry.get("streamlate.rebalances").counter().count()).as("shown from the start").isZero();
+        metrics.rebalanced();
+        assertThat(registry.get("streamlate.rebalances").counter().count()).isEqualTo(1);
         HistogramSnapshot endToEnd = registry.get("streamlate.end.to.end").tag("pair", "en-fr").timer()
                 .takeSnapshot();
         assertThat(endToEnd.count()).isEqualTo(2);
@@ -191,6 +194,8 @@ class StreamlateMetricsTest {
                 .to("out", Produced.with(Serdes.String(), Serdes.String()));
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "metrics-binding-test");
+        properties.put("processing.exception.handler.global.enabled", "true"); // as the service sets it
+        properties.put("main.consumer.processing.exception.handler.global.enabled", "true");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toString());
         try (KafkaStreams streams = new KafkaStreams(builder.build(), properties)) {

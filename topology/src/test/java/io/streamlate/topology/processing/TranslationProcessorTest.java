@@ -20,6 +20,7 @@ import io.streamlate.topology.config.TopologyConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.Record;
@@ -41,7 +42,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TranslationProcessorTest {
 
     private static final String TOPIC = "sentences";
-    private static final TopologyConfig CONFIG = TopologyConfig.defaults("fr");
+    private static final TopologyConfig CONFIG = config(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, "fr");
 
     /** Values in Avro single-object encoding; anything else is an undecodable payload. */
     private static final Deserializer<SentenceEvent> VALUES = (topic, bytes) -> {
@@ -70,14 +76,40 @@ class TranslationProcessorTest {
 
     @BeforeEach
     void setUp() {
-        context = new MockProcessorContext<>();
+        Properties streams = new Properties();
+        streams.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test");
+        streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        streams.put("processing.exception.handler.global.enabled", "true"); // as the service sets it
+        context = new MockProcessorContext<>(streams);
         context.setCurrentSystemTimeMs(1_000);
         store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CONFIG.pendingStoreName()), Serdes.Long(),
                 PendingInputSerde.serde()).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
-        processor = new TranslationProcessor(CONFIG, batcher, VALUES,
-                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
+        processor = processor(CONFIG, VALUES, ProcessingListener.NONE, () -> true, System::nanoTime);
+    }
+
+    private TranslationProcessor processor(TopologyConfig config, Deserializer<SentenceEvent> values,
+                                           ProcessingListener listener, BooleanSupplier registryAvailable,
+                                           LongSupplier nanoTime) {
+        return processor(config, values, value -> true, listener, registryAvailable, nanoTime);
+    }
+
+    private TranslationProcessor processor(TopologyConfig config, Deserializer<SentenceEvent> values,
+                                           Predicate<byte[]> schemaKnown, ProcessingListener listener,
+                                           BooleanSupplier registryAvailable, LongSupplier nanoTime) {
+        return new TranslationProcessor(config, batcher, new InputReader(config, values, schemaKnown,
+                batcher::supports), new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)),
+                TranslationTopology.SINKS, listener, registryAvailable, nanoTime);
+    }
+
+    /** The topology's view of these {@code streamlate.*} settings, defaults for the rest. */
+    static TopologyConfig config(String... keyValues) {
+        java.util.Properties properties = new java.util.Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return StreamlateConfig.of(properties).topology();
     }
 
     static SentenceEvent event(String id, String text, String target) {
@@ -207,8 +239,7 @@ class TranslationProcessorTest {
 
         // after a restart the new life re-submits both; completions of the old life are ignored
         processor.close();
-        TranslationProcessor restarted = new TranslationProcessor(CONFIG, batcher, VALUES,
-                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
+        TranslationProcessor restarted = processor(CONFIG, VALUES, ProcessingListener.NONE, () -> true, System::nanoTime);
         batcher.offered.clear();
         restarted.init(context);
         context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1).getPunctuator()
@@ -267,11 +298,8 @@ class TranslationProcessorTest {
 
     @Test
     void invalidInputsAreDeadLetteredAtOnceWithTheirBytes() {
-        TopologyConfig noDefault = TopologyConfig.from(new java.util.Properties() {{
-            setProperty(StreamlateConfig.MAX_TEXT_CHARS, "10");
-        }});
-        processor = new TranslationProcessor(noDefault, batcher, VALUES,
-                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
+        TopologyConfig noDefault = config(StreamlateConfig.MAX_TEXT_CHARS, "10");
+        processor = processor(noDefault, VALUES, ProcessingListener.NONE, () -> true, System::nanoTime);
         processor.init(context);
         byte[] garbage = {0, 1, 2, 3};
         process(0, "k", garbage);
@@ -320,12 +348,9 @@ class TranslationProcessorTest {
 
     @Test
     void aGivenTranslationThatIsBlankOrTooLongIsDeadLettered() {
-        TopologyConfig shortTexts = TopologyConfig.from(new java.util.Properties() {{
-            setProperty(StreamlateConfig.MAX_TEXT_CHARS, "10");
-            setProperty(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, "fr");
-        }});
-        processor = new TranslationProcessor(shortTexts, batcher, VALUES,
-                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS);
+        TopologyConfig shortTexts = config(StreamlateConfig.MAX_TEXT_CHARS, "10",
+                StreamlateConfig.DEFAULT_TARGET_LANGUAGE, "fr");
+        processor = processor(shortTexts, VALUES, ProcessingListener.NONE, () -> true, System::nanoTime);
         processor.init(context);
         process(0, "k", given(event("s0", "ok", "fr"), " "));
         process(1, "k", given(event("s1", "ok", "fr"), "ééééééééééé"));
@@ -357,10 +382,9 @@ class TranslationProcessorTest {
     @Test
     void processWaitsAtMostTheBoundThenThePunctuatorOffersWhatWaits() {
         long[] nanos = {0};
-        TopologyConfig bounded = CONFIG.withOfferMaxBlock(Duration.ofMillis(50));
-        processor = new TranslationProcessor(bounded, batcher, VALUES,
-                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS,
-                ProcessingListener.NONE, () -> true, () -> nanos[0]);
+        TopologyConfig bounded = config(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, "fr",
+                StreamlateConfig.OFFER_MAX_BLOCK_MS, "50");
+        processor = processor(bounded, VALUES, ProcessingListener.NONE, () -> true, () -> nanos[0]);
         processor.init(context);
         int[] refusals = {0};
         batcher.onRefusal = () -> {
@@ -423,9 +447,7 @@ class TranslationProcessorTest {
             }
         };
         long[] nanos = {0};
-        processor = new TranslationProcessor(CONFIG, batcher, values,
-                new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)), TranslationTopology.SINKS,
-                listener, () -> available[0], () -> nanos[0]);
+        processor = processor(CONFIG, values, listener, () -> available[0], () -> nanos[0]);
         processor.init(context);
 
         process(0, "a", event("s0", "zero", "fr"));
@@ -464,6 +486,45 @@ class TranslationProcessorTest {
         assertThat(heard).endsWith("dead letter EMPTY_TEXT");
         assertThat(pendingOffsets()).isEmpty();
         assertThat(pendingCount[0]).isZero();
+    }
+
+    @Test
+    void inputsWhoseSchemaIsStillBeingLookedUpWaitUndecodedInOrderWithoutCallingTheDeserializer() {
+        boolean[] lookupAnswered = {false};
+        AtomicInteger deserialized = new AtomicInteger();
+        Deserializer<SentenceEvent> values = (topic, bytes) -> {
+            deserialized.incrementAndGet();
+            return VALUES.deserialize(topic, bytes);
+        };
+        List<String> heard = new ArrayList<>();
+        ProcessingListener listener = new ProcessingListener() {
+            @Override
+            public void registryFailed(SchemaRegistryException error) {
+                heard.add("registry failed");
+            }
+        };
+        processor = processor(CONFIG, values, value -> lookupAnswered[0], listener, () -> true, () -> 0);
+        processor.init(context);
+
+        process(0, "a", event("s0", "zero", "fr"));
+        process(1, "b", event("s1", "one", "fr"));
+        punctuate();
+        assertThat(deserialized).as("the deserializer would ask the registry on this thread").hasValue(0);
+        assertThat(batcher.offeredOffsets()).isEmpty();
+        assertThat(pendingOffsets()).containsExactly(0L, 1L);
+        assertThat(store.get(0L).decoded()).isFalse();
+        assertThat(heard).as("a lookup under way is no failure").isEmpty();
+
+        lookupAnswered[0] = true;
+        punctuate();
+        assertThat(batcher.offeredOffsets()).containsExactly(0L, 1L);
+        batcher.translate(1);
+        batcher.translate(0);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("translations-sink:s0", "alignments-sink:s0",
+                "translations-sink:s1", "alignments-sink:s1");
+        assertThat(pendingOffsets()).isEmpty();
+        assertThat(deserialized).hasValue(2);
     }
 
     @Test

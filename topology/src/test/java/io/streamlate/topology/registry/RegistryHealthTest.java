@@ -1,4 +1,4 @@
-package io.streamlate.topology.observability;
+package io.streamlate.topology.registry;
 
 import io.streamlate.local.ApicurioRegistry;
 import io.streamlate.model.Await;

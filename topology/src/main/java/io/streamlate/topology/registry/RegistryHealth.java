@@ -1,4 +1,4 @@
-package io.streamlate.topology.observability;
+package io.streamlate.topology.registry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package io.streamlate.topology.observability;
+package io.streamlate.topology.registry;
 
 import java.time.Clock;
 import java.time.Duration;
