@@ -7,6 +7,10 @@ Graphs (opset 14, dynamic batch and length axes):
                      -> memory [B,S,M], source_mask [B,S] (1 = token, 0 = pad), decoder_state [B,H]
   decoder_step.onnx  previous_ids [B] int64, decoder_state [B,H], memory [B,S,M], source_mask [B,S]
                      -> log_probs [B,V], decoder_state [B,H], attention [B,S]
+  decoder_step_topk.onnx  the same with k [1] int64 as a fifth input
+                     -> top_log_probs [B,k], top_ids [B,k] int64, decoder_state, attention
+                     (graph_variants.top_k: the engine's fast path; the full graph stays for parity tests)
+and the decoder steps' int8 variants (*.int8.onnx, graph_variants.int8), named under "precisions".
 Weights are stored as float16 with a Cast to float32 in front: the checkpoint's weights are float16
 already, so this is exact and halves the files.
 """
@@ -22,6 +26,7 @@ import onnx
 import torch
 from onnx import TensorProto, helper, numpy_helper
 
+import graph_variants
 import train
 from nmt import DecoderStepGraph, EncoderGraph, Seq2Seq
 
@@ -59,7 +64,21 @@ def graph_specs(model: Seq2Seq) -> dict:
                         "decoder_state": tensor_spec("next_decoder_state", "float32", ["batch", c.decoder_hidden]),
                         "attention": tensor_spec("attention", "float32", ["batch", "source_length"])},
         },
+        "decoder_step_topk": {
+            "file": "decoder_step_topk.onnx",
+            "inputs": {"previous_ids": tensor_spec("previous_ids", "int64", ["batch"]),
+                       "decoder_state": state, "memory": memory, "source_mask": mask,
+                       "k": tensor_spec(graph_variants.TOP_K_INPUT, "int64", [1])},
+            "outputs": {"top_log_probs": tensor_spec(graph_variants.TOP_VALUES, "float32", ["batch", "k"]),
+                        "top_ids": tensor_spec(graph_variants.TOP_IDS, "int64", ["batch", "k"]),
+                        "decoder_state": tensor_spec("next_decoder_state", "float32", ["batch", c.decoder_hidden]),
+                        "attention": tensor_spec("attention", "float32", ["batch", "source_length"])},
+        },
     }
+
+
+# Precision -> graph role -> file: the variants a model ships beside its float32 graphs.
+PRECISIONS = {"int8": {"decoder_step": "decoder_step.int8.onnx", "decoder_step_topk": "decoder_step_topk.int8.onnx"}}
 
 
 def _dynamic_axes(spec: dict) -> dict:
@@ -92,6 +111,11 @@ def export_graphs(model: Seq2Seq, out: Path) -> dict:
                           dynamic_axes=_dynamic_axes(spec), do_constant_folding=True)
         store_weights_as_float16(path)
         onnx.checker.check_model(onnx.load(str(path)), full_check=True)
+    step = specs["decoder_step"]
+    graph_variants.top_k(out / step["file"], out / specs["decoder_step_topk"]["file"],
+                         step["outputs"]["log_probs"]["name"])
+    for role, file in PRECISIONS["int8"].items():
+        graph_variants.int8(out / specs[role]["file"], out / file)
     return specs
 
 
@@ -137,7 +161,10 @@ def write_manifest(out: Path, model: Seq2Seq, history: dict, specs: dict, versio
         "languages": {"source": "en", "target": "fr"},
         "opset": OPSET,
         "graphs": specs,
-        "files_sha256": {spec["file"]: sha256(out / spec["file"]) for spec in specs.values()},
+        "precisions": PRECISIONS,
+        "files_sha256": {file: sha256(out / file) for file in
+                         [spec["file"] for spec in specs.values()]
+                         + [f for variant in PRECISIONS.values() for f in variant.values()]},
         "tokenizer": {"type": "sentencepiece", "source": "source.model", "target": "target.model",
                       "source_suffix": [], "target_prefix": ["bos"], "target_suffix": ["eos"]},
         "special_tokens": SPECIAL_TOKENS,
@@ -165,8 +192,8 @@ def main() -> None:
     specs = export_graphs(model, args.out)
     version = args.version or f"1.{history['steps']}"
     write_manifest(args.out, model, history, specs, version)
-    for spec in specs.values():
-        print(f"{spec['file']}: {(args.out / spec['file']).stat().st_size / 1e6:.1f} MB")
+    for file in [spec["file"] for spec in specs.values()] + list(PRECISIONS["int8"].values()):
+        print(f"{file}: {(args.out / file).stat().st_size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

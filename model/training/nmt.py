@@ -89,6 +89,23 @@ class Decoder(nn.Module):
         log_probs = torch.log_softmax(self.output(self.dropout(attentional)), dim=2)
         return log_probs, last.squeeze(0), attention
 
+    def step(self, previous_ids: torch.Tensor, state: torch.Tensor, memory: torch.Tensor, mask: torch.Tensor):
+        """One decoding step, forward() with T = 1 computed on [B, ...] matrices instead of [B, 1, ...] ones.
+
+        The same arithmetic; exported, the projections become plain Gemm nodes (bias fused) and no [B, 1, V]
+        tensor is squeezed at the end, which ONNX Runtime would otherwise copy.
+        -> log-probabilities [B,V], next state [B,H], attention [B,S].
+        """
+        hidden, _ = self.rnn(self.dropout(self.embed(previous_ids)).unsqueeze(1), state.unsqueeze(0))
+        hidden = hidden.squeeze(1)
+        scores = torch.bmm(memory, self.query(hidden).unsqueeze(2)).squeeze(2)
+        scores = scores.masked_fill(mask == 0, MASKED_SCORE)
+        attention = torch.softmax(scores, dim=1)
+        context = torch.bmm(attention.unsqueeze(1), memory).squeeze(1)
+        attentional = torch.tanh(self.combine(torch.cat([context, hidden], dim=1)))
+        log_probs = torch.log_softmax(self.output(self.dropout(attentional)), dim=1)
+        return log_probs, hidden, attention
+
 
 class Seq2Seq(nn.Module):
     def __init__(self, config: ModelConfig):
@@ -123,5 +140,4 @@ class DecoderStepGraph(nn.Module):
         self.decoder = model.decoder
 
     def forward(self, previous_ids, decoder_state, memory, source_mask):
-        log_probs, state, attention = self.decoder(previous_ids.unsqueeze(1), decoder_state, memory, source_mask)
-        return log_probs.squeeze(1), state, attention.squeeze(1)
+        return self.decoder.step(previous_ids, decoder_state, memory, source_mask)

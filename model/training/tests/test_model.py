@@ -1,10 +1,12 @@
 import numpy as np
 import onnx
+from onnx import numpy_helper
 import pytest
 import torch
 
 import decode
 import export
+import graph_variants
 import make_fixture
 from nmt import reverse_within_length
 
@@ -41,6 +43,19 @@ def test_padded_batch_gives_same_greedy_output_and_attention(model):
         assert torch.allclose(torch.tensor(hyp.attention), torch.tensor(alone.attention), atol=1e-6)
         assert all(len(row) == len(source) for row in hyp.attention)
         assert all(abs(sum(row) - 1) < 1e-5 for row in hyp.attention)
+
+
+def test_the_exported_step_computes_what_training_computes(model):
+    ids, lengths = decode.pad_batch([[5, 6, 7, 8, 9], [11, 12]])
+    with torch.no_grad():
+        memory, mask, state = model.encoder(ids, lengths)
+        previous = torch.tensor([2, 17])
+        log_probs, next_state, attention = model.decoder(previous.unsqueeze(1), state, memory, mask)
+        step_log_probs, step_state, step_attention = model.decoder.step(previous, state, memory, mask)
+    assert torch.allclose(step_log_probs, log_probs.squeeze(1), atol=1e-5)
+    assert torch.allclose(step_state, next_state, atol=1e-6)
+    assert torch.allclose(step_attention, attention.squeeze(1), atol=1e-6)
+    assert torch.all(step_attention[1, 2:] == 0)
 
 
 def test_beam_of_one_is_greedy(model):
@@ -82,4 +97,39 @@ def test_manifest_names_every_role(model, tmp_path):
     assert set(manifest["graphs"]["encoder"]["outputs"]) == {"memory", "source_mask", "decoder_state"}
     assert set(manifest["graphs"]["decoder_step"]["outputs"]) == {"log_probs", "decoder_state", "attention"}
     assert manifest["special_tokens"] == {"pad": 0, "unk": 1, "bos": 2, "eos": 3}
-    assert set(manifest["files_sha256"]) == {"encoder.onnx", "decoder_step.onnx"}
+    assert set(manifest["graphs"]["decoder_step_topk"]["inputs"]) == {"previous_ids", "decoder_state", "memory",
+                                                                       "source_mask", "k"}
+    assert set(manifest["graphs"]["decoder_step_topk"]["outputs"]) == {"top_log_probs", "top_ids",
+                                                                        "decoder_state", "attention"}
+    assert manifest["precisions"] == {"int8": {"decoder_step": "decoder_step.int8.onnx",
+                                               "decoder_step_topk": "decoder_step_topk.int8.onnx"}}
+    assert set(manifest["files_sha256"]) == {"encoder.onnx", "decoder_step.onnx", "decoder_step_topk.onnx",
+                                             "decoder_step.int8.onnx", "decoder_step_topk.int8.onnx"}
+
+
+def test_the_top_k_step_ends_in_top_k_over_the_log_softmax(model, tmp_path):
+    export.export_graphs(model, tmp_path)
+    graph = onnx.load(str(tmp_path / "decoder_step_topk.onnx")).graph
+    top = [n for n in graph.node if n.op_type == "TopK"]
+    assert len(top) == 1 and top[0].input[1] == "k"
+    producer = next(n for n in graph.node if top[0].input[0] in n.output)
+    if producer.op_type == "Squeeze":  # the step's [B,1,V] -> [B,V]
+        producer = next(n for n in graph.node if producer.input[0] in n.output)
+    assert producer.op_type == "LogSoftmax"
+    assert [o.name for o in graph.output] == ["top_log_probs", "top_ids", "next_decoder_state", "attention"]
+
+
+def test_int8_replaces_every_constant_weight_matmul_and_nothing_else(model, tmp_path):
+    export.export_graphs(model, tmp_path)
+    full = onnx.load(str(tmp_path / "decoder_step.onnx")).graph
+    quantised = onnx.load(str(tmp_path / "decoder_step.int8.onnx")).graph
+    constant_weights = {i.name for i in full.initializer} | {n.output[0] for n in full.node if n.op_type == "Cast"}
+    weighted = [n for n in full.node if n.op_type in ("MatMul", "Gemm") and n.input[1] in constant_weights]
+    assert len(weighted) == 3  # query, combine, output; the two attention MatMuls multiply activations
+    assert sum(n.op_type == "MatMulInteger" for n in quantised.node) == 3
+    assert sum(n.op_type == "MatMul" for n in quantised.node) == 2
+    assert sum(n.op_type == "Gemm" for n in quantised.node) == 0
+    assert sum(n.op_type == "GRU" for n in quantised.node) == 1
+    weights = {i.name: numpy_helper.to_array(i) for i in quantised.initializer if i.name.endswith("/int8/w")}
+    assert weights and all(w.dtype == np.int8 and np.abs(w).max() <= graph_variants.WEIGHT_LEVELS
+                           for w in weights.values())

@@ -17,12 +17,18 @@ import java.util.Objects;
  *                     {@code submit} blocks; default 4 x maxSentences, at least maxSentences
  * @param workers      threads running batches; 2 lets one batch be assembled and translated while another runs;
  *                     default 1, bounds [1, 64]
+ * @param sortWindow   up to this many queued sentences of a pair are ordered by length before they are cut into
+ *                     batches, so that a batch holds sentences of similar length and pads little (as the engine
+ *                     orders a batch's sub-batches); a window closes when full or when its oldest sentence has
+ *                     waited maxDelay, so no sentence waits longer than with arrival order. At most maxSentences
+ *                     (0 included) means arrival order; default 2 x maxSentences, at most maxQueued
  */
-public record BatchPolicy(int maxSentences, int maxTokens, Duration maxDelay, int maxQueued, int workers) {
+public record BatchPolicy(int maxSentences, int maxTokens, Duration maxDelay, int maxQueued, int workers,
+                          int sortWindow) {
 
     private static final Duration MAX_DELAY_BOUND = Duration.ofHours(1);
 
-    public static final BatchPolicy DEFAULT = new BatchPolicy(64, 4096, Duration.ofMillis(20), 256, 1);
+    public static final BatchPolicy DEFAULT = new BatchPolicy(64, 4096, Duration.ofMillis(20), 256, 1, 128);
 
     /** @throws IllegalArgumentException naming the first field out of bounds */
     public BatchPolicy {
@@ -33,6 +39,13 @@ public record BatchPolicy(int maxSentences, int maxTokens, Duration maxDelay, in
                 "between PT0S and " + MAX_DELAY_BOUND);
         check(maxQueued >= maxSentences, "maxQueued", maxQueued, "at least maxSentences (" + maxSentences + ")");
         check(workers >= 1 && workers <= 64, "workers", workers, "between 1 and 64");
+        check(sortWindow >= 0 && sortWindow <= maxQueued, "sortWindow", sortWindow,
+                "between 0 and maxQueued (" + maxQueued + ")");
+    }
+
+    /** Whether batches are cut from a length-ordered window rather than in arrival order. */
+    public boolean sortsByLength() {
+        return sortWindow > maxSentences;
     }
 
     private static void check(boolean ok, String field, Object value, String bound) {
@@ -43,22 +56,27 @@ public record BatchPolicy(int maxSentences, int maxTokens, Duration maxDelay, in
 
     /** Also raises maxQueued to the new size when it would fall below it. */
     public BatchPolicy withMaxSentences(int value) {
-        return new BatchPolicy(value, maxTokens, maxDelay, Math.max(maxQueued, value), workers);
+        return new BatchPolicy(value, maxTokens, maxDelay, Math.max(maxQueued, value), workers, sortWindow);
     }
 
     public BatchPolicy withMaxTokens(int value) {
-        return new BatchPolicy(maxSentences, value, maxDelay, maxQueued, workers);
+        return new BatchPolicy(maxSentences, value, maxDelay, maxQueued, workers, sortWindow);
     }
 
     public BatchPolicy withMaxDelay(Duration value) {
-        return new BatchPolicy(maxSentences, maxTokens, value, maxQueued, workers);
+        return new BatchPolicy(maxSentences, maxTokens, value, maxQueued, workers, sortWindow);
     }
 
+    /** Also lowers sortWindow to the new bound when it would exceed it. */
     public BatchPolicy withMaxQueued(int value) {
-        return new BatchPolicy(maxSentences, maxTokens, maxDelay, value, workers);
+        return new BatchPolicy(maxSentences, maxTokens, maxDelay, value, workers, Math.min(sortWindow, value));
     }
 
     public BatchPolicy withWorkers(int value) {
-        return new BatchPolicy(maxSentences, maxTokens, maxDelay, maxQueued, value);
+        return new BatchPolicy(maxSentences, maxTokens, maxDelay, maxQueued, value, sortWindow);
+    }
+
+    public BatchPolicy withSortWindow(int value) {
+        return new BatchPolicy(maxSentences, maxTokens, maxDelay, maxQueued, workers, value);
     }
 }

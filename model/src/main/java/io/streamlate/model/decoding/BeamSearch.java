@@ -4,7 +4,6 @@ import io.streamlate.model.onnx.EncoderOutput;
 import io.streamlate.model.onnx.EncoderStates;
 import io.streamlate.model.onnx.FloatMatrix;
 import io.streamlate.model.onnx.ModelSessions;
-import io.streamlate.model.onnx.StepOutput;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +16,9 @@ import java.util.List;
  * Every hypothesis extends its parent's attention rows with its own row, never another beam's.
  */
 public final class BeamSearch implements DecodingStrategy {
+
+    /** As {@link GreedySearch}'s: finished sentences' rows stay until at most this share of the batch is live. */
+    private static final double SHRINK_AT = 0.75;
 
     private final int beamSize;
     private final double lengthPenalty;
@@ -47,34 +49,56 @@ public final class BeamSearch implements DecodingStrategy {
             long[] previous = new long[sources.length];
             Arrays.fill(previous, bos);
             for (int step = 0; layout.length > 0; step++) {
-                StepOutput out = model.step(previous, state, expanded == null ? original : expanded);
-                List<Integer> nextParents = new ArrayList<>();
-                List<Integer> nextTokens = new ArrayList<>();
-                List<Integer> nextLayout = new ArrayList<>();
+                Step out = Step.run(model, previous, state, expanded == null ? original : expanded, 2 * beamSize);
+                List<int[]> next = new ArrayList<>(); // per next row: {parent row, token, sentence}
                 int offset = 0;
+                int live = 0;
+                boolean rowsPerSentenceChanged = false;
                 for (int s = 0; s < sentences.size(); s++) {
                     SentenceBeams sentence = sentences.get(s);
-                    if (sentence.done) {
+                    int rows = sentence.resident;
+                    if (rows == 0) {
                         continue;
                     }
-                    int rows = sentence.beams.size();
-                    expand(sentence, out, offset, step);
-                    for (int i = 0; i < sentence.parentRows.size(); i++) { // empty once the sentence is done
-                        nextParents.add(offset + sentence.parentRows.get(i));
-                        nextTokens.add(sentence.tokens.get(i));
-                        nextLayout.add(s);
+                    if (!sentence.done) {
+                        expand(sentence, out, offset, step);
+                    }
+                    if (sentence.done) { // finished now or before: its rows stay, fed EOS, until the next gather
+                        for (int i = 0; i < rows; i++) {
+                            next.add(new int[] {offset + i, eos, s});
+                        }
+                    } else {
+                        for (int i = 0; i < sentence.parentRows.size(); i++) {
+                            next.add(new int[] {offset + sentence.parentRows.get(i), sentence.tokens.get(i), s});
+                        }
+                        live += sentence.parentRows.size();
+                        rowsPerSentenceChanged |= sentence.parentRows.size() != rows;
                     }
                     offset += rows;
                 }
-                int[] newLayout = nextLayout.stream().mapToInt(Integer::intValue).toArray();
-                if (newLayout.length == 0) {
+                if (live == 0) {
                     break;
                 }
-                state = out.state().gatherRows(nextParents.stream().mapToInt(Integer::intValue).toArray());
-                previous = nextTokens.stream().mapToLong(Integer::longValue).toArray();
-                if (!Arrays.equals(newLayout, layout)) {
-                    // Memory depends only on the sentence, so it is re-gathered only when the number of rows per
-                    // sentence changes (first expansion to beam size, sentences finishing), not on reordering.
+                boolean gather = rowsPerSentenceChanged || live <= SHRINK_AT * next.size();
+                if (gather) {
+                    next.removeIf(row -> sentences.get(row[2]).done);
+                }
+                for (SentenceBeams sentence : sentences) {
+                    sentence.resident = 0;
+                }
+                int[] parents = new int[next.size()];
+                previous = new long[next.size()];
+                int[] newLayout = new int[next.size()];
+                for (int i = 0; i < next.size(); i++) {
+                    parents[i] = next.get(i)[0];
+                    previous[i] = next.get(i)[1];
+                    newLayout[i] = next.get(i)[2];
+                    sentences.get(newLayout[i]).resident++;
+                }
+                state = out.state().gatherRows(parents);
+                if (gather) {
+                    // Memory depends only on the sentence, so it is re-gathered only when the rows per sentence
+                    // change (the first expansion to beam size) or enough of the batch finished, not on reordering.
                     EncoderStates regathered = original.gather(newLayout);
                     if (expanded != null) {
                         expanded.close();
@@ -93,18 +117,18 @@ public final class BeamSearch implements DecodingStrategy {
     }
 
     /** Extends one sentence's beams with its top candidates of this step (decode.beam's inner loop). */
-    private void expand(SentenceBeams sentence, StepOutput out, int offset, int step) {
-        int vocab = out.logProbs().columns();
+    private void expand(SentenceBeams sentence, Step out, int offset, int step) {
+        int perRow = out.candidates();
         int rows = sentence.beams.size();
-        int[] candidates = topCandidates(sentence, out.logProbs(), offset, Math.min(2 * beamSize, rows * vocab));
+        int[] candidates = topCandidates(sentence, out, offset, Math.min(2 * beamSize, rows * perRow));
         List<Beam> next = new ArrayList<>();
         sentence.parentRows.clear();
         sentence.tokens.clear();
         for (int flat : candidates) {
-            int row = flat / vocab;
-            int token = flat % vocab;
+            int row = flat / perRow;
+            int token = out.token(offset + row, flat % perRow);
             Beam parent = sentence.beams.get(row);
-            float score = parent.score + out.logProbs().get(offset + row, token);
+            float score = parent.score + out.logProb(offset + row, flat % perRow);
             List<float[]> attention = new ArrayList<>(parent.attention);
             attention.add(out.attention().rowPrefix(offset + row, sentence.sourceLength));
             List<Integer> ids = new ArrayList<>(parent.ids);
@@ -133,18 +157,19 @@ public final class BeamSearch implements DecodingStrategy {
     }
 
     /**
-     * The k best (row, token) pairs of one sentence by parent score + log-prob in float32, as flat indices
-     * row * vocab + token, best first; equal scores keep the lower flat index first.
+     * The k best (row, candidate) pairs of one sentence by parent score + log-prob in float32, as flat indices
+     * row * candidates + candidate, best first; equal scores keep the one met first, which is the lower token of
+     * the lower row on either kind of step.
      */
-    private static int[] topCandidates(SentenceBeams sentence, FloatMatrix logProbs, int offset, int k) {
-        int vocab = logProbs.columns();
+    private static int[] topCandidates(SentenceBeams sentence, Step out, int offset, int k) {
+        int perRow = out.candidates();
         float[] bestScores = new float[k];
         int[] bestIndex = new int[k];
         int filled = 0;
         for (int row = 0; row < sentence.beams.size(); row++) {
             float parent = sentence.beams.get(row).score;
-            for (int token = 0; token < vocab; token++) {
-                float score = parent + logProbs.get(offset + row, token);
+            for (int candidate = 0; candidate < perRow; candidate++) {
+                float score = parent + out.logProb(offset + row, candidate);
                 if (filled == k && score <= bestScores[k - 1]) {
                     continue;
                 }
@@ -155,7 +180,7 @@ public final class BeamSearch implements DecodingStrategy {
                     position--;
                 }
                 bestScores[position] = score;
-                bestIndex[position] = row * vocab + token;
+                bestIndex[position] = row * perRow + candidate;
             }
         }
         return Arrays.copyOf(bestIndex, filled);
@@ -196,6 +221,7 @@ public final class BeamSearch implements DecodingStrategy {
         final List<Integer> parentRows = new ArrayList<>(); // per next beam: its parent's row within this sentence
         final List<Integer> tokens = new ArrayList<>();     // per next beam: the token it feeds next step
         boolean done;
+        int resident = 1; // rows this sentence occupies in the current step's batch, live or finished
 
         SentenceBeams(int sourceLength, int maxLength) {
             this.sourceLength = sourceLength;

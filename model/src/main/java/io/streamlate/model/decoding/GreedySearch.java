@@ -4,7 +4,6 @@ import io.streamlate.model.onnx.EncoderOutput;
 import io.streamlate.model.onnx.EncoderStates;
 import io.streamlate.model.onnx.FloatMatrix;
 import io.streamlate.model.onnx.ModelSessions;
-import io.streamlate.model.onnx.StepOutput;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,9 +11,19 @@ import java.util.List;
 
 /**
  * Batched greedy search, step for step the reference decode.greedy: argmax (first index on ties), a sentence
- * stops at EOS (whose attention row is kept) or once it has its maximum number of tokens.
+ * stops at EOS (whose attention row is kept) or once it has its maximum number of tokens. Rows are independent, so
+ * a finished row left in the batch changes nothing for the others.
  */
 public final class GreedySearch implements DecodingStrategy {
+
+    private static final int FINISHED = -1;
+    /**
+     * Finished rows stay in the batch, computed and ignored, until at most this share of it is live; then memory,
+     * mask and state are gathered for the live rows. Gathering copies the whole memory, so doing it at every
+     * finish would make a batch's cost grow with the square of its size; this way at most a quarter of a step's
+     * rows are wasted and a batch of 64 gathers about a dozen times.
+     */
+    private static final double SHRINK_AT = 0.75;
 
     private final SearchLimits limits;
     private final int bos;
@@ -35,40 +44,41 @@ public final class GreedySearch implements DecodingStrategy {
         EncoderOutput encoded = model.encode(sources);
         EncoderStates states = encoded.states();
         try {
-            int[] active = rangeOf(sources.length); // row -> sentence
+            int[] rows = rangeOf(sources.length); // batch row -> sentence, or FINISHED
+            int live = rows.length;
             long[] previous = new long[sources.length];
             Arrays.fill(previous, bos);
             FloatMatrix state = encoded.initialState();
-            while (active.length > 0) {
-                StepOutput out = model.step(previous, state, states);
-                int[] kept = new int[active.length];
-                int keptCount = 0;
-                for (int row = 0; row < active.length; row++) {
-                    Partial partial = partials.get(active[row]);
-                    int token = argmax(out.logProbs(), row);
+            while (live > 0) {
+                Step out = Step.run(model, previous, state, states, 1);
+                for (int row = 0; row < rows.length; row++) {
+                    if (rows[row] == FINISHED) {
+                        continue;
+                    }
+                    Partial partial = partials.get(rows[row]);
+                    int best = out.best(row);
+                    int token = out.token(row, best);
                     partial.attention.add(out.attention().rowPrefix(row, partial.sourceLength));
-                    partial.logProb += out.logProbs().get(row, token);
+                    partial.logProb += out.logProb(row, best);
                     previous[row] = token;
                     if (token != eos) {
                         partial.ids.add(token);
-                        if (partial.ids.size() < partial.maxLength) {
-                            kept[keptCount++] = row;
-                        }
+                    }
+                    if (token == eos || partial.ids.size() >= partial.maxLength) {
+                        rows[row] = FINISHED;
+                        live--;
                     }
                 }
-                if (keptCount == 0) {
-                    break;
-                }
-                int[] keptRows = Arrays.copyOf(kept, keptCount);
-                state = out.state().gatherRows(keptRows);
-                previous = select(previous, keptRows);
-                if (keptCount < active.length) {
-                    // Finished sentences leave the batch: re-gather memory and mask for the remaining rows only.
-                    EncoderStates shrunk = states.gather(keptRows);
+                state = out.state();
+                if (live > 0 && live <= SHRINK_AT * rows.length) {
+                    int[] kept = liveRows(rows, live);
+                    state = state.gatherRows(kept);
+                    previous = select(previous, kept);
+                    EncoderStates shrunk = states.gather(kept);
                     states.close();
                     states = shrunk;
+                    rows = selectInts(rows, kept);
                 }
-                active = selectInts(active, keptRows);
             }
         } finally {
             states.close();
@@ -76,17 +86,15 @@ public final class GreedySearch implements DecodingStrategy {
         return partials.stream().map(Partial::toHypothesis).toList();
     }
 
-    static int argmax(FloatMatrix logProbs, int row) {
-        int best = 0;
-        float bestValue = logProbs.get(row, 0);
-        for (int column = 1; column < logProbs.columns(); column++) {
-            float value = logProbs.get(row, column);
-            if (value > bestValue) { // strict: the first index wins ties, as torch.argmax does
-                bestValue = value;
-                best = column;
+    private static int[] liveRows(int[] rows, int live) {
+        int[] kept = new int[live];
+        int next = 0;
+        for (int row = 0; row < rows.length; row++) {
+            if (rows[row] != FINISHED) {
+                kept[next++] = row;
             }
         }
-        return best;
+        return kept;
     }
 
     private static int[] rangeOf(int n) {

@@ -3,8 +3,10 @@ package io.streamlate.model.manifest;
 import java.util.List;
 
 /**
- * The two graphs of the contract and the fixed roles of their tensors. The engine addresses tensors by role;
- * the manifest maps each role to the ONNX name, so renaming a tensor in export.py needs no Java change.
+ * The graphs of the contract and the fixed roles of their tensors. The engine addresses tensors by role; the
+ * manifest maps each role to the ONNX name, so renaming a tensor in export.py needs no Java change. Encoder and
+ * decoder step are required; the top-k decoder step (the same step ending in TopK, k an input) is optional, and
+ * the engine reads only k candidates per row when a model has it.
  */
 public enum GraphRole {
     ENCODER("encoder",
@@ -12,7 +14,10 @@ public enum GraphRole {
             List.of(Roles.MEMORY, Roles.SOURCE_MASK, Roles.DECODER_STATE)),
     DECODER_STEP("decoder_step",
             List.of(Roles.PREVIOUS_IDS, Roles.DECODER_STATE, Roles.MEMORY, Roles.SOURCE_MASK),
-            List.of(Roles.LOG_PROBS, Roles.DECODER_STATE, Roles.ATTENTION));
+            List.of(Roles.LOG_PROBS, Roles.DECODER_STATE, Roles.ATTENTION)),
+    DECODER_STEP_TOP_K("decoder_step_topk",
+            List.of(Roles.PREVIOUS_IDS, Roles.DECODER_STATE, Roles.MEMORY, Roles.SOURCE_MASK, Roles.K),
+            List.of(Roles.TOP_LOG_PROBS, Roles.TOP_IDS, Roles.DECODER_STATE, Roles.ATTENTION));
 
     private final String key;
     private final List<String> inputRoles;
@@ -37,7 +42,7 @@ public enum GraphRole {
         return outputRoles;
     }
 
-    /** Role names shared by both graphs. */
+    /** Role names shared by the graphs. */
     public static final class Roles {
         public static final String SOURCE_IDS = "source_ids";
         public static final String SOURCE_LENGTHS = "source_lengths";
@@ -47,6 +52,9 @@ public enum GraphRole {
         public static final String PREVIOUS_IDS = "previous_ids";
         public static final String LOG_PROBS = "log_probs";
         public static final String ATTENTION = "attention";
+        public static final String K = "k";
+        public static final String TOP_LOG_PROBS = "top_log_probs";
+        public static final String TOP_IDS = "top_ids";
 
         private Roles() {
         }

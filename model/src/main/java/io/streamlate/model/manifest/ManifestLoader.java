@@ -14,10 +14,12 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads manifest.json and checks everything that can be checked without ONNX Runtime: format, roles, files
@@ -76,6 +78,9 @@ public final class ManifestLoader {
             }
             GraphSpec encoder = graph(GraphRole.ENCODER);
             GraphSpec decoderStep = graph(GraphRole.DECODER_STEP);
+            Optional<GraphSpec> decoderStepTopK = root.path("graphs").has(GraphRole.DECODER_STEP_TOP_K.key())
+                    ? Optional.of(graph(GraphRole.DECODER_STEP_TOP_K)) : Optional.empty();
+            Map<Precision, Map<GraphRole, String>> precisionFiles = precisions(decoderStepTopK.isPresent());
             JsonNode tokenizer = root.path("tokenizer");
             String tokenizerType = text(tokenizer, "type");
             if (tokenizerType != null && !"sentencepiece".equals(tokenizerType)) {
@@ -94,12 +99,16 @@ public final class ManifestLoader {
             if (root.has("max_source_length") && maxSourceLength < 1) {
                 problems.add("max_source_length must be >= 1, is " + maxSourceLength);
             }
-            Map<String, String> sha256 = checksums(encoder, decoderStep);
+            List<String> files = new ArrayList<>(List.of(nullToEmpty(encoder.file()), nullToEmpty(decoderStep.file())));
+            decoderStepTopK.ifPresent(graph -> files.add(nullToEmpty(graph.file())));
+            precisionFiles.values().forEach(variant -> files.addAll(variant.values()));
+            Map<String, String> sha256 = checksums(files);
             JsonNode model = root.path("model");
             JsonNode languages = root.path("languages");
             Manifest manifest = new Manifest(directory, text(model, "id"), text(model, "version"),
-                    text(languages, "source"), text(languages, "target"), encoder, decoderStep, sourceModel,
-                    targetModel, specialTokens, maxSourceLength, decodingDefaults, sha256);
+                    text(languages, "source"), text(languages, "target"), encoder, decoderStep, decoderStepTopK,
+                    precisionFiles, sourceModel, targetModel, specialTokens, maxSourceLength, decodingDefaults,
+                    sha256);
             if (!problems.isEmpty()) {
                 throw invalid(problems);
             }
@@ -155,25 +164,66 @@ public final class ManifestLoader {
             return specs;
         }
 
-        private Map<String, String> checksums(GraphSpec... graphs) {
+        /**
+         * {@code precisions}: precision name to {role: file}, each file existing, each role one whose graph the
+         * model has. Absent means float32 only.
+         */
+        private Map<Precision, Map<GraphRole, String>> precisions(boolean hasTopK) {
+            Map<Precision, Map<GraphRole, String>> variants = new LinkedHashMap<>();
+            root.path("precisions").fields().forEachRemaining(entry -> {
+                Precision precision;
+                try {
+                    precision = Precision.parse(entry.getKey());
+                } catch (IllegalArgumentException e) {
+                    problems.add("precisions: " + e.getMessage());
+                    return;
+                }
+                if (precision == Precision.FLOAT32) {
+                    problems.add("precisions.float32: the float32 graphs are the ones under graphs");
+                    return;
+                }
+                Map<GraphRole, String> files = new LinkedHashMap<>();
+                entry.getValue().fields().forEachRemaining(file -> {
+                    String where = "precisions." + entry.getKey() + "." + file.getKey();
+                    GraphRole role = Arrays.stream(GraphRole.values()).filter(r -> r.key().equals(file.getKey()))
+                            .findFirst().orElse(null);
+                    if (role == null || (role == GraphRole.DECODER_STEP_TOP_K && !hasTopK)) {
+                        problems.add(where + " names no graph of this model");
+                    } else if (!file.getValue().isTextual()) {
+                        problems.add(where + " must be a file name");
+                    } else {
+                        existingFile(file.getValue().textValue(), where);
+                        files.put(role, file.getValue().textValue());
+                    }
+                });
+                variants.put(precision, files);
+            });
+            return variants;
+        }
+
+        private Map<String, String> checksums(List<String> files) {
             Map<String, String> declared = new LinkedHashMap<>();
             root.path("files_sha256").fields().forEachRemaining(e -> declared.put(e.getKey(), e.getValue().asText()));
-            for (GraphSpec graph : graphs) {
-                if (graph.file() == null || !Files.isRegularFile(directory.resolve(graph.file()))) {
+            for (String file : files) {
+                if (file.isEmpty() || !Files.isRegularFile(directory.resolve(file))) {
                     continue; // already reported as missing
                 }
-                String expected = declared.get(graph.file());
+                String expected = declared.get(file);
                 if (expected == null) {
-                    problems.add("files_sha256 has no entry for " + graph.file());
+                    problems.add("files_sha256 has no entry for " + file);
                     continue;
                 }
-                String actual = sha256(directory.resolve(graph.file()));
+                String actual = sha256(directory.resolve(file));
                 if (!actual.equalsIgnoreCase(expected)) {
-                    problems.add("sha256 of " + graph.file() + " is " + actual + " but the manifest says " + expected
+                    problems.add("sha256 of " + file + " is " + actual + " but the manifest says " + expected
                             + " (the graph was replaced or corrupted; re-export the model)");
                 }
             }
             return declared;
+        }
+
+        private static String nullToEmpty(String value) {
+            return value == null ? "" : value;
         }
 
         private Path existingFile(String name, String field) {

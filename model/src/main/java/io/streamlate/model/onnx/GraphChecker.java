@@ -1,8 +1,8 @@
 package io.streamlate.model.onnx;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -44,8 +44,12 @@ final class GraphChecker {
         }
     }
 
-    /** Runs both graphs on a one-token source and compares every output's actual shape with the manifest. */
-    static void probe(OrtEnvironment environment, Manifest manifest, OrtSession encoder, OrtSession decoder) {
+    /**
+     * Runs the graphs on a one-token source (the top-k step, when given, with k = 1) and compares every output's
+     * actual shape with the manifest.
+     */
+    static void probe(OrtEnvironment environment, Manifest manifest, OrtSession encoder, OrtSession decoder,
+                      OrtSession topKDecoder) {
         List<String> problems = new ArrayList<>();
         GraphSpec encoderSpec = manifest.encoder();
         GraphSpec decoderSpec = manifest.decoderStep();
@@ -62,6 +66,20 @@ final class GraphChecker {
                      decoderSpec.input(Roles.SOURCE_MASK).name(), encodedOutput(encoded, encoderSpec, Roles.SOURCE_MASK)))) {
             compareOutputs(GraphRole.ENCODER, encoderSpec, encoded, problems);
             compareOutputs(GraphRole.DECODER_STEP, decoderSpec, stepped, problems);
+            if (topKDecoder != null) {
+                GraphSpec topKSpec = manifest.graph(GraphRole.DECODER_STEP_TOP_K);
+                try (OnnxTensor k = OnnxTensor.createTensor(environment, new long[] {1});
+                     OrtSession.Result top = topKDecoder.run(Map.of(
+                             topKSpec.input(Roles.PREVIOUS_IDS).name(), previous,
+                             topKSpec.input(Roles.DECODER_STATE).name(),
+                             encodedOutput(encoded, encoderSpec, Roles.DECODER_STATE),
+                             topKSpec.input(Roles.MEMORY).name(), encodedOutput(encoded, encoderSpec, Roles.MEMORY),
+                             topKSpec.input(Roles.SOURCE_MASK).name(),
+                             encodedOutput(encoded, encoderSpec, Roles.SOURCE_MASK),
+                             topKSpec.input(Roles.K).name(), k))) {
+                    compareOutputs(GraphRole.DECODER_STEP_TOP_K, topKSpec, top, problems);
+                }
+            }
         } catch (OrtException e) {
             throw new TranslationException(Reason.MODEL_INVALID, "the graphs fail on a one-token test input: "
                     + e.getMessage() + " (do they follow manifest.json?)", e);

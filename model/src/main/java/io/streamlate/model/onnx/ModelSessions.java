@@ -11,58 +11,79 @@ import io.streamlate.model.manifest.GraphRole;
 import io.streamlate.model.manifest.GraphRole.Roles;
 import io.streamlate.model.manifest.GraphSpec;
 import io.streamlate.model.manifest.Manifest;
+import io.streamlate.model.manifest.Precision;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The single owner of a model's two ONNX Runtime sessions (encoder and decoder step). One instance is shared by
- * all threads: OrtSession.run is thread-safe, and every call here keeps its tensors to itself.
- * Tensors are addressed by role; their ONNX names come from the manifest.
+ * The single owner of a model's ONNX Runtime sessions: the encoder, the decoder step and, when the model has it
+ * and the settings allow, the top-k decoder step, each at the configured precision. One instance is shared by all
+ * threads: OrtSession.run is thread-safe, and every call here keeps its tensors to itself. Tensors are addressed
+ * by role; their ONNX names come from the manifest.
  */
 public final class ModelSessions implements AutoCloseable {
 
     private final OrtEnvironment environment;
     private final GraphSpec encoderSpec;
     private final GraphSpec decoderSpec;
+    private final GraphSpec topKSpec;
     private final OrtSession encoder;
     private final OrtSession decoder;
+    private final OrtSession topKDecoder;
     private final Device device;
+    private final Precision precision;
     private final int padId;
 
-    private ModelSessions(OrtEnvironment environment, Manifest manifest, OrtSession encoder, OrtSession decoder,
-                          Device device) {
+    private ModelSessions(OrtEnvironment environment, Manifest manifest, List<OrtSession> sessions, Device device,
+                          Precision precision) {
         this.environment = environment;
         this.encoderSpec = manifest.encoder();
         this.decoderSpec = manifest.decoderStep();
-        this.encoder = encoder;
-        this.decoder = decoder;
+        this.topKSpec = sessions.size() > 2 ? manifest.graph(GraphRole.DECODER_STEP_TOP_K) : null;
+        this.encoder = sessions.get(0);
+        this.decoder = sessions.get(1);
+        this.topKDecoder = sessions.size() > 2 ? sessions.get(2) : null;
         this.device = device;
+        this.precision = precision;
         this.padId = manifest.specialTokens().pad();
     }
 
-    /** Opens and checks both graphs of a validated manifest. */
+    /** Opens and checks the graphs of a validated manifest at the settings' precision. */
     public static ModelSessions open(Manifest manifest, SessionSettings settings) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         SessionFactory factory = new SessionFactory(environment, settings);
-        OrtSession encoder = factory.open(manifest.graphFile(GraphRole.ENCODER));
+        List<GraphRole> roles = new ArrayList<>(List.of(GraphRole.ENCODER, GraphRole.DECODER_STEP));
+        if (settings.topK() && manifest.decoderStepTopK().isPresent()) {
+            roles.add(GraphRole.DECODER_STEP_TOP_K);
+        }
+        List<OrtSession> sessions = new ArrayList<>();
         try {
-            GraphChecker.check(GraphRole.ENCODER, manifest.encoder(), encoder);
-            OrtSession decoder = factory.open(manifest.graphFile(GraphRole.DECODER_STEP));
-            try {
-                GraphChecker.check(GraphRole.DECODER_STEP, manifest.decoderStep(), decoder);
-                GraphChecker.probe(environment, manifest, encoder, decoder);
-                return new ModelSessions(environment, manifest, encoder, decoder, factory.device());
-            } catch (RuntimeException e) {
-                closeQuietly(decoder);
-                throw e;
+            for (GraphRole role : roles) {
+                OrtSession session = factory.open(manifest.graphFile(role, settings.precision()));
+                sessions.add(session);
+                GraphChecker.check(role, manifest.graph(role), session);
             }
+            GraphChecker.probe(environment, manifest, sessions.get(0), sessions.get(1),
+                    sessions.size() > 2 ? sessions.get(2) : null);
+            return new ModelSessions(environment, manifest, sessions, factory.device(), settings.precision());
         } catch (RuntimeException e) {
-            closeQuietly(encoder);
+            sessions.forEach(ModelSessions::closeQuietly);
             throw e;
         }
+    }
+
+    /** Whether {@link #stepTopK} is available: the model has a top-k decoder step and the settings use it. */
+    public boolean hasTopK() {
+        return topKDecoder != null;
+    }
+
+    public Precision precision() {
+        return precision;
     }
 
     /** The device the sessions actually run on (CPU after an allowed CUDA fallback). */
@@ -131,6 +152,42 @@ public final class ModelSessions implements AutoCloseable {
         }
     }
 
+    /**
+     * One top-k decoder step for every row of {@code states}: only each row's {@code k} best candidates leave
+     * ONNX Runtime.
+     *
+     * @throws IllegalStateException if {@link #hasTopK()} is false
+     */
+    public TopKStep stepTopK(long[] previousIds, FloatMatrix state, EncoderStates states, int k) {
+        if (topKDecoder == null) {
+            throw new IllegalStateException("this model's sessions have no top-k decoder step");
+        }
+        try (OnnxTensor previous = OnnxTensor.createTensor(environment, LongBuffer.wrap(previousIds),
+                     new long[] {previousIds.length});
+             OnnxTensor stateTensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(state.data()),
+                     new long[] {state.rows(), state.columns()});
+             OnnxTensor kTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[] {k}),
+                     new long[] {1});
+             OrtSession.Result result = topKDecoder.run(Map.of(
+                     topKSpec.input(Roles.PREVIOUS_IDS).name(), previous,
+                     topKSpec.input(Roles.DECODER_STATE).name(), stateTensor,
+                     topKSpec.input(Roles.MEMORY).name(), states.memory(),
+                     topKSpec.input(Roles.SOURCE_MASK).name(), states.mask(),
+                     topKSpec.input(Roles.K).name(), kTensor))) {
+            int rows = previousIds.length;
+            LongBuffer ids = output(result, topKSpec, Roles.TOP_IDS).getLongBuffer();
+            int[] topIds = new int[ids.remaining()];
+            for (int i = 0; i < topIds.length; i++) {
+                topIds[i] = (int) ids.get(i);
+            }
+            return new TopKStep(EncoderStates.copy(output(result, topKSpec, Roles.TOP_LOG_PROBS), rows), topIds,
+                    EncoderStates.copy(output(result, topKSpec, Roles.DECODER_STATE), rows),
+                    EncoderStates.copy(output(result, topKSpec, Roles.ATTENTION), rows));
+        } catch (OrtException e) {
+            throw new TranslationException(Reason.INFERENCE_FAILED, "decoder step failed: " + e.getMessage(), e);
+        }
+    }
+
     private static OnnxTensor output(OrtSession.Result result, GraphSpec spec, String role) {
         String name = spec.output(role).name();
         OnnxValue value = result.get(name).orElseThrow(() -> new TranslationException(Reason.INFERENCE_FAILED,
@@ -148,8 +205,9 @@ public final class ModelSessions implements AutoCloseable {
 
     @Override
     public void close() {
-        try (OrtSession encoderSession = encoder; OrtSession decoderSession = decoder) {
-            // both sessions are closed by try-with-resources, even if one close fails
+        try (OrtSession encoderSession = encoder; OrtSession decoderSession = decoder;
+             OrtSession topKSession = topKDecoder) {
+            // every session is closed by try-with-resources, even if one close fails (a null one is skipped)
         } catch (OrtException e) {
             throw new TranslationException(Reason.INFERENCE_FAILED, "cannot close sessions", e);
         }

@@ -2,6 +2,7 @@ package io.streamlate.model.onnx;
 
 import io.streamlate.model.TranslationException;
 import io.streamlate.model.TranslationException.Reason;
+import io.streamlate.model.manifest.Precision;
 
 /**
  * How the ONNX Runtime sessions are built.
@@ -11,14 +12,24 @@ import io.streamlate.model.TranslationException.Reason;
  *                         false (default) fails with EXECUTION_PROVIDER_UNAVAILABLE
  * @param intraOpThreads   threads inside one operator; 0 (default) lets ONNX Runtime choose
  * @param interOpThreads   threads across independent operators; 0 (default) lets ONNX Runtime choose
+ * @param precision        which of the model's graph variants run; default {@link Precision#FLOAT32}, the one
+ *                         every model has
+ * @param topK             when the model has a top-k decoder step: decode with it, reading k candidates per row
+ *                         instead of the whole vocabulary (default); false decodes from the full distribution,
+ *                         the path the parity tests compare it with
  */
-public record SessionSettings(Device device, boolean allowCpuFallback, int intraOpThreads, int interOpThreads) {
+public record SessionSettings(Device device, boolean allowCpuFallback, int intraOpThreads, int interOpThreads,
+                              Precision precision, boolean topK) {
 
-    public static final SessionSettings DEFAULT = new SessionSettings(Device.CPU, false, 0, 0);
+    public static final SessionSettings DEFAULT = new SessionSettings(Device.CPU, false, 0, 0, Precision.FLOAT32,
+            true);
 
     public SessionSettings {
         if (device == null) {
             throw new TranslationException(Reason.INVALID_OPTIONS, "device must be set (cpu or cuda:N)");
+        }
+        if (precision == null) {
+            throw new TranslationException(Reason.INVALID_OPTIONS, "precision must be set (float32 or int8)");
         }
         if (intraOpThreads < 0 || interOpThreads < 0) {
             throw new TranslationException(Reason.INVALID_OPTIONS, "intraOpThreads and interOpThreads must be >= 0 "
@@ -27,14 +38,22 @@ public record SessionSettings(Device device, boolean allowCpuFallback, int intra
     }
 
     public SessionSettings withDevice(Device value) {
-        return new SessionSettings(value, allowCpuFallback, intraOpThreads, interOpThreads);
+        return new SessionSettings(value, allowCpuFallback, intraOpThreads, interOpThreads, precision, topK);
     }
 
     public SessionSettings withCpuFallback(boolean value) {
-        return new SessionSettings(device, value, intraOpThreads, interOpThreads);
+        return new SessionSettings(device, value, intraOpThreads, interOpThreads, precision, topK);
     }
 
     public SessionSettings withThreads(int intraOp, int interOp) {
-        return new SessionSettings(device, allowCpuFallback, intraOp, interOp);
+        return new SessionSettings(device, allowCpuFallback, intraOp, interOp, precision, topK);
+    }
+
+    public SessionSettings withPrecision(Precision value) {
+        return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, value, topK);
+    }
+
+    public SessionSettings withTopK(boolean value) {
+        return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, precision, value);
     }
 }

@@ -11,7 +11,9 @@ class BatchPolicyTest {
 
     @Test
     void defaultsAreTheDocumentedOnes() {
-        assertThat(BatchPolicy.DEFAULT).isEqualTo(new BatchPolicy(64, 4096, Duration.ofMillis(20), 256, 1));
+        assertThat(BatchPolicy.DEFAULT).isEqualTo(new BatchPolicy(64, 4096, Duration.ofMillis(20), 256, 1, 128));
+        assertThat(BatchPolicy.DEFAULT.sortsByLength()).isTrue();
+        assertThat(BatchPolicy.DEFAULT.withSortWindow(64).sortsByLength()).as("a window of one batch").isFalse();
     }
 
     @Test
@@ -28,6 +30,9 @@ class BatchPolicyTest {
         assertThatThrownBy(() -> p.withMaxQueued(63))
                 .hasMessage("BatchPolicy.maxQueued is 63, must be at least maxSentences (64)");
         assertThatThrownBy(() -> p.withWorkers(0)).hasMessage("BatchPolicy.workers is 0, must be between 1 and 64");
+        assertThatThrownBy(() -> p.withSortWindow(257))
+                .hasMessage("BatchPolicy.sortWindow is 257, must be between 0 and maxQueued (256)");
+        assertThat(p.withMaxQueued(100).sortWindow()).as("lowered with the queue").isEqualTo(100);
     }
 
     @Test

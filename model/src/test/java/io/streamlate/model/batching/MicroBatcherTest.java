@@ -53,7 +53,9 @@ class MicroBatcherTest {
     private static final List<String> SENTENCES = List.of("Open the file in a new window.", "Save",
             "The quick brown fox jumps over the lazy dog.", "Could not connect to the server.", "I love you.");
     private static final Duration LONG_WAIT = Duration.ofSeconds(60);
-    private static final BatchPolicy NEVER_BY_DELAY = BatchPolicy.DEFAULT.withMaxDelay(Duration.ofHours(1));
+    /** Arrival order: each test says which rule closes its batches. */
+    private static final BatchPolicy NEVER_BY_DELAY = BatchPolicy.DEFAULT.withMaxDelay(Duration.ofHours(1))
+            .withSortWindow(0);
 
     private static Translator enFr;
     private static Translator enXx;
@@ -163,8 +165,26 @@ class MicroBatcherTest {
     }
 
     @Test
+    void aSortWindowBatchesSentencesOfSimilarLengthTogether() throws Exception {
+        MicroBatcher batcher = batcher(NEVER_BY_DELAY.withMaxSentences(2).withSortWindow(4));
+        Collector sink = new Collector();
+        String longer = "The quick brown fox jumps over the lazy dog.";
+
+        List<String> texts = List.of(longer, "Save", longer, "Yes");
+        for (int i = 0; i < texts.size(); i++) {
+            batcher.submit(item(i, EN_FR, texts.get(i), sink));
+        }
+        List<Completion<Integer>> all = sink.take(4);
+
+        assertThat(byBatch(all).values()).extracting(batch -> batch.stream().map(Completion::tag).sorted().toList())
+                .containsExactlyInAnyOrder(List.of(1, 3), List.of(0, 2));
+        assertThat(reports.await(2)).extracting(BatchReport::reason).containsOnly(CloseReason.SENTENCES);
+        assertThat(all).allSatisfy(c -> assertThat(status(c)).isEqualTo(Status.TRANSLATED));
+    }
+
+    @Test
     void closesEachBatchMaxDelayAfterItsFirstItemOnTheInjectedClock() throws Exception {
-        MicroBatcher batcher = batcher(BatchPolicy.DEFAULT.withMaxDelay(Duration.ofMillis(20)));
+        MicroBatcher batcher = batcher(BatchPolicy.DEFAULT.withMaxDelay(Duration.ofMillis(20)).withSortWindow(0));
         Collector sink = new Collector();
 
         batcher.submit(item(0, EN_FR, "Save", sink));

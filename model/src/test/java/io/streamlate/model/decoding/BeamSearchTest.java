@@ -23,8 +23,10 @@ import static org.assertj.core.api.Assertions.within;
 class BeamSearchTest {
 
     private static final SearchLimits LIMITS = new SearchLimits(2.0, 10);
+    /** Eight of different lengths: when one finishes, seven eighths of the batch stay live and its rows stay. */
     private static final List<String> SENTENCES = List.of("Open the file in a new window.", "Save",
-            "The quick brown fox jumps over the lazy dog.", "I love you.");
+            "The quick brown fox jumps over the lazy dog.", "I love you.", "Could not connect to the server.",
+            "Yes", "Select a file to open.", "The package contains the development files for the library.");
 
     private static Manifest manifest;
     private static ModelSessions model;
@@ -62,6 +64,19 @@ class BeamSearchTest {
     }
 
     @Test
+    void batchedGreedyEqualsGreedyAlone() {
+        GreedySearch greedy = new GreedySearch(LIMITS, manifest.specialTokens().bos(), manifest.specialTokens().eos());
+        List<Hypothesis> batched = greedy.decode(model, sources);
+
+        for (int i = 0; i < sources.length; i++) {
+            Hypothesis alone = greedy.decode(model, new int[][] {sources[i]}).get(0);
+            assertThat(batched.get(i).ids()).as("sentence %d", i).containsExactly(alone.ids());
+            assertThat(batched.get(i).logProb()).isCloseTo(alone.logProb(), within(1e-4));
+            assertThat(batched.get(i).attention()).hasSameSizeAs(alone.attention());
+        }
+    }
+
+    @Test
     void batchedBeamEqualsBeamAlone() {
         List<Hypothesis> batched = beam(4).decode(model, sources);
 
@@ -69,6 +84,24 @@ class BeamSearchTest {
             Hypothesis alone = beam(4).decode(model, new int[][] {sources[i]}).get(0);
             assertThat(batched.get(i).ids()).as("sentence %d", i).containsExactly(alone.ids());
             assertThat(batched.get(i).logProb()).isCloseTo(alone.logProb(), within(1e-4));
+        }
+    }
+
+    @Test
+    void theTopKStepFindsTheSameBeamsAsTheFullDistribution() {
+        try (ModelSessions full = ModelSessions.open(manifest, SessionSettings.DEFAULT.withTopK(false))) {
+            assertThat(model.hasTopK()).isTrue();
+            assertThat(full.hasTopK()).isFalse();
+            for (int size : new int[] {1, 2, 4, 8}) {
+                List<Hypothesis> fromTopK = beam(size).decode(model, sources);
+                List<Hypothesis> fromFull = beam(size).decode(full, sources);
+                for (int i = 0; i < sources.length; i++) {
+                    assertThat(fromTopK.get(i).ids()).as("beam %d sentence %d", size, i)
+                            .containsExactly(fromFull.get(i).ids());
+                    assertThat(fromTopK.get(i).logProb()).isCloseTo(fromFull.get(i).logProb(), within(1e-5));
+                    assertThat(fromTopK.get(i).attention()).hasSameSizeAs(fromFull.get(i).attention());
+                }
+            }
         }
     }
 

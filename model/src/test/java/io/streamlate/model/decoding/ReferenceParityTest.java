@@ -9,7 +9,8 @@ import io.streamlate.model.manifest.ManifestLoader;
 import io.streamlate.model.onnx.ModelSessions;
 import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.model.tokenize.SentencePieceTokenizer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,33 +22,38 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The ONNX engine against PyTorch's decode.greedy (reference.json): same source ids, same output ids, attention
- * within 1e-4, for each sentence alone and inside the padded batches PyTorch decoded.
+ * within 1e-4, for each sentence alone and inside the padded batches PyTorch decoded; through the top-k decoder
+ * step (the engine's default path) and through the full distribution.
  */
 class ReferenceParityTest {
 
     private static final double ATTENTION_TOLERANCE = 1e-4;
 
-    @Test
-    void tinyFixtureMatchesPyTorch() throws Exception {
-        assertParity(TestModels.TINY);
+    @ParameterizedTest(name = "top-k step {0}")
+    @ValueSource(booleans = {true, false})
+    void tinyFixtureMatchesPyTorch(boolean topK) throws Exception {
+        assertParity(TestModels.TINY, SessionSettings.DEFAULT.withTopK(topK));
     }
 
-    @Test
-    void publishedModelMatchesPyTorch() throws Exception {
+    @ParameterizedTest(name = "top-k step {0}")
+    @ValueSource(booleans = {true, false})
+    void publishedModelMatchesPyTorch(boolean topK) throws Exception {
         assumeTrue(TestModels.realModelExported(), "the published model is not exported yet: "
                 + TestModels.REAL.toAbsolutePath() + " has no manifest.json and reference.json "
                 + "(run model/training/export.py and evaluate.py)");
-        assertParity(TestModels.REAL);
+        assertParity(TestModels.REAL, SessionSettings.DEFAULT.withTopK(topK));
     }
 
-    private static void assertParity(Path directory) throws Exception {
+    private static void assertParity(Path directory, SessionSettings settings) throws Exception {
         ReferenceFile reference = ReferenceFile.read(directory.resolve("reference.json"));
         Manifest manifest = ManifestLoader.load(directory);
         assertThat(reference.modelVersion()).as("reference.json belongs to this export").isEqualTo(manifest.modelVersion());
         GreedySearch greedy = new GreedySearch(reference.limits(), manifest.specialTokens().bos(),
                 manifest.specialTokens().eos());
         try (SentencePieceTokenizer tokenizer = SentencePieceTokenizer.load(manifest.sourceTokenizer());
-             ModelSessions model = ModelSessions.open(manifest, SessionSettings.DEFAULT)) {
+             ModelSessions model = ModelSessions.open(manifest, settings)) {
+            assertThat(model.hasTopK()).as("decoding through the top-k step")
+                    .isEqualTo(settings.topK() && manifest.decoderStepTopK().isPresent());
             for (ReferenceFile.Sentence sentence : reference.sentences()) {
                 assertThat(tokenizer.encode(sentence.text())).as("source ids of '%s'", sentence.text())
                         .containsExactly(sentence.sourceIds());
@@ -63,7 +69,7 @@ class ReferenceParityTest {
                 }
             }
         }
-        try (Translator translator = Translator.open(directory, SessionSettings.DEFAULT)) {
+        try (Translator translator = Translator.open(directory, settings)) {
             List<String> texts = reference.sentences().stream().map(ReferenceFile.Sentence::text).toList();
             TranslationOptions options = TranslationOptions.DEFAULT
                     .withMaxLength(reference.limits().maxLengthA(), reference.limits().maxLengthB());

@@ -13,8 +13,9 @@ import java.util.List;
  * {@link StreamlateConfig}.
  *
  * @param models   model directories, one per language pair ({@value StreamlateConfig#MODELS})
- * @param sessions device, CPU fallback and thread counts ({@value StreamlateConfig#DEVICE},
- *                 {@value StreamlateConfig#CPU_FALLBACK}, {@value StreamlateConfig#ENGINE_THREADS})
+ * @param sessions device, CPU fallback, thread counts and precision ({@value StreamlateConfig#DEVICE},
+ *                 {@value StreamlateConfig#CPU_FALLBACK}, {@value StreamlateConfig#ENGINE_THREADS},
+ *                 {@value StreamlateConfig#ENGINE_PRECISION})
  */
 public record EngineSettings(List<Path> models, SessionSettings sessions) {
 

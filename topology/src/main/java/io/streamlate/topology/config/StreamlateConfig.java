@@ -2,6 +2,7 @@ package io.streamlate.topology.config;
 
 import io.streamlate.model.alignment.LinkRule;
 import io.streamlate.model.batching.BatchPolicy;
+import io.streamlate.model.manifest.Precision;
 import io.streamlate.model.onnx.Device;
 import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.schemas.alignment.KeepPolicy;
@@ -47,6 +48,7 @@ public final class StreamlateConfig extends AbstractConfig {
     public static final String BATCH_MAX_DELAY_MS = "streamlate.batch.max.delay.ms";
     public static final String BATCH_MAX_QUEUED = "streamlate.batch.max.queued";
     public static final String BATCH_WORKERS = "streamlate.batch.workers";
+    public static final String BATCH_SORT_WINDOW = "streamlate.batch.sort.window";
     public static final String PUNCTUATION_INTERVAL_MS = "streamlate.punctuation.interval.ms";
     public static final String OFFER_TIMEOUT_MS = "streamlate.offer.timeout.ms";
     public static final String OFFER_MAX_BLOCK_MS = "streamlate.offer.max.block.ms";
@@ -60,6 +62,7 @@ public final class StreamlateConfig extends AbstractConfig {
     public static final String DEVICE = "streamlate.device";
     public static final String CPU_FALLBACK = "streamlate.device.cpu.fallback";
     public static final String ENGINE_THREADS = "streamlate.engine.threads";
+    public static final String ENGINE_PRECISION = "streamlate.engine.precision";
     public static final String HTTP_PORT = "streamlate.http.port";
     public static final String HTTP_HOST = "streamlate.http.host";
     public static final String SHUTDOWN_TIMEOUT_MS = "streamlate.shutdown.timeout.ms";
@@ -97,6 +100,11 @@ public final class StreamlateConfig extends AbstractConfig {
                             + BATCH_MAX_SENTENCES + ", at least " + BATCH_MAX_SENTENCES)
             .define(BATCH_WORKERS, Type.INT, BatchPolicy.DEFAULT.workers(), Range.between(1, 64), Importance.MEDIUM,
                     "engine calls at once")
+            .define(BATCH_SORT_WINDOW, Type.INT, null, Validators.optional(Range.atLeast(0)), Importance.LOW,
+                    "queued inputs of a pair ordered by length before they are cut into batches, so batches pad "
+                            + "little, within " + BATCH_MAX_DELAY_MS + "; at most " + BATCH_MAX_SENTENCES
+                            + " (0 too) = arrival order; default 2 x " + BATCH_MAX_SENTENCES + ", at most "
+                            + BATCH_MAX_QUEUED)
             .define(PUNCTUATION_INTERVAL_MS, Type.INT, 10, Range.between(1, MAX_MILLIS), Importance.LOW,
                     "how often each task forwards its completed results (wall-clock punctuator)")
             .define(OFFER_TIMEOUT_MS, Type.INT, 200, Range.between(1, MAX_MILLIS), Importance.LOW,
@@ -125,6 +133,10 @@ public final class StreamlateConfig extends AbstractConfig {
                     "run on the CPU when the CUDA device cannot start, instead of failing the start")
             .define(ENGINE_THREADS, Type.INT, 0, Range.between(0, 1024), Importance.MEDIUM,
                     "ONNX Runtime intra-op threads per session, 0 = its default")
+            .define(ENGINE_PRECISION, Type.STRING, Precision.FLOAT32.key(), ConfigDef.ValidString.in(
+                    Precision.FLOAT32.key(), Precision.INT8.key()), Importance.MEDIUM,
+                    "float32, or int8: the decoder steps' dynamically quantised variant, which every model must "
+                            + "then ship (manifest precisions)")
             .define(HTTP_PORT, Type.INT, DEFAULT_HTTP_PORT, Range.between(-1, 65535), Importance.MEDIUM,
                     "health and metrics port; 0 = any free port, -1 = none")
             .define(HTTP_HOST, Type.STRING, "0.0.0.0", Validators.notBlank(), Importance.LOW,
@@ -170,8 +182,12 @@ public final class StreamlateConfig extends AbstractConfig {
         int maxQueued = queued != null ? queued : Math.max(BatchPolicy.DEFAULT.maxQueued(), 4 * maxSentences);
         check(maxQueued >= maxSentences, BATCH_MAX_QUEUED, maxQueued, "at least " + BATCH_MAX_SENTENCES + " = "
                 + maxSentences);
+        Integer window = getInt(BATCH_SORT_WINDOW);
+        int sortWindow = window != null ? window : Math.min(2 * maxSentences, maxQueued);
+        check(sortWindow <= maxQueued, BATCH_SORT_WINDOW, sortWindow, "at most " + BATCH_MAX_QUEUED + " = "
+                + maxQueued);
         BatchPolicy batch = new BatchPolicy(maxSentences, getInt(BATCH_MAX_TOKENS),
-                Duration.ofMillis(getInt(BATCH_MAX_DELAY_MS)), maxQueued, getInt(BATCH_WORKERS));
+                Duration.ofMillis(getInt(BATCH_MAX_DELAY_MS)), maxQueued, getInt(BATCH_WORKERS), sortWindow);
         PausePolicy defaults = PausePolicy.forQueue(maxQueued);
         int pauseAt = Optional.ofNullable(getInt(PAUSE_AT_QUEUED)).orElse(defaults.pauseAtQueued());
         int resumeBelow = Optional.ofNullable(getInt(RESUME_BELOW_QUEUED)).orElse(defaults.resumeBelowQueued());
@@ -196,7 +212,8 @@ public final class StreamlateConfig extends AbstractConfig {
         int threads = getInt(ENGINE_THREADS);
         return new EngineSettings(getList(MODELS).stream().map(String::trim).map(Path::of).toList(),
                 SessionSettings.DEFAULT.withDevice(Device.parse(getString(DEVICE))).withCpuFallback(
-                        getBoolean(CPU_FALLBACK)).withThreads(threads, threads > 0 ? 1 : 0));
+                        getBoolean(CPU_FALLBACK)).withThreads(threads, threads > 0 ? 1 : 0)
+                        .withPrecision(Precision.parse(getString(ENGINE_PRECISION))));
     }
 
     /** {@value #HTTP_PORT}: health and metrics; -1 = none, 0 = any free port. */

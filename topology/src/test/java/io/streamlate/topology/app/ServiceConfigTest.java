@@ -1,5 +1,6 @@
 package io.streamlate.topology.app;
 
+import io.streamlate.model.manifest.Precision;
 import io.streamlate.model.onnx.Device;
 import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.topology.config.StreamlateConfig;
@@ -134,6 +135,9 @@ class ServiceConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining(StreamlateConfig.MODELS);
         assertThatThrownBy(() -> ServiceConfig.build(properties(StreamlateConfig.CPU_FALLBACK, "yes"), CLUSTER))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(StreamlateConfig.CPU_FALLBACK);
+        assertThatThrownBy(() -> ServiceConfig.build(properties(StreamlateConfig.ENGINE_PRECISION, "fp16"), CLUSTER))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(StreamlateConfig.ENGINE_PRECISION)
+                .hasMessageContaining("float32, int8");
     }
 
     @Test
@@ -166,12 +170,13 @@ class ServiceConfigTest {
         ServiceConfig config = ServiceConfig.build(properties(StreamlateConfig.MODELS, "/m/en-fr, /m/de-en",
                 StreamlateConfig.DEVICE, "cuda:1", StreamlateConfig.CPU_FALLBACK, "true",
                 StreamlateConfig.ENGINE_THREADS, "4", StreamlateConfig.HTTP_PORT, "-1",
-                StreamlateConfig.HTTP_HOST, " 127.0.0.1 ", StreamlateConfig.HEALTH_STALL_MS, "5000"), CLUSTER);
+                StreamlateConfig.HTTP_HOST, " 127.0.0.1 ", StreamlateConfig.HEALTH_STALL_MS, "5000",
+                StreamlateConfig.ENGINE_PRECISION, "int8"), CLUSTER);
         assertThat(config.httpHost()).isEqualTo("127.0.0.1");
         assertThat(config.stallAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.engine().models()).containsExactly(Path.of("/m/en-fr"), Path.of("/m/de-en"));
         assertThat(config.engine().sessions()).isEqualTo(new SessionSettings(new Device(Device.Kind.CUDA, 1), true,
-                4, 1));
+                4, 1, Precision.INT8, true));
         assertThat(config.httpPort()).isEqualTo(-1);
     }
 

@@ -2,6 +2,7 @@ package io.streamlate.topology.config;
 
 import io.streamlate.model.alignment.LinkRule;
 import io.streamlate.model.batching.BatchPolicy;
+import io.streamlate.model.manifest.Precision;
 import io.streamlate.model.onnx.Device;
 import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.schemas.alignment.KeepPolicy;
@@ -64,14 +65,14 @@ class StreamlateConfigTest {
                 StreamlateConfig.DEFAULT_TARGET_LANGUAGE, " fr ", StreamlateConfig.MAX_TEXT_CHARS, "300",
                 StreamlateConfig.BATCH_MAX_SENTENCES, "100", StreamlateConfig.BATCH_MAX_TOKENS, "2048",
                 StreamlateConfig.BATCH_MAX_DELAY_MS, "0", StreamlateConfig.BATCH_WORKERS, "2",
-                StreamlateConfig.PUNCTUATION_INTERVAL_MS, "5", StreamlateConfig.OFFER_TIMEOUT_MS, "50",
+                StreamlateConfig.BATCH_SORT_WINDOW, "300", StreamlateConfig.PUNCTUATION_INTERVAL_MS, "5", StreamlateConfig.OFFER_TIMEOUT_MS, "50",
                 StreamlateConfig.OFFER_MAX_BLOCK_MS, "0", StreamlateConfig.PAUSE_AT_QUEUED, "400",
                 StreamlateConfig.RESUME_BELOW_QUEUED, "100", StreamlateConfig.KEEP_MASS_PERMILLE, "1000",
                 StreamlateConfig.KEEP_MAX, "1000", StreamlateConfig.LINK_RULE, "consuming:threshold=0.4",
                 StreamlateConfig.PENDING_STORE, "pending", "application.id", "not ours",
                 "streamlate.serde.max.payload.bytes", "1000"));
         assertThat(config).isEqualTo(new TopologyConfig("in", "out", "align", "dlq", Optional.of("fr"), 300,
-                new BatchPolicy(100, 2048, Duration.ZERO, 400, 2), Duration.ofMillis(5), Duration.ofMillis(50),
+                new BatchPolicy(100, 2048, Duration.ZERO, 400, 2, 300), Duration.ofMillis(5), Duration.ofMillis(50),
                 Duration.ZERO, new PausePolicy(400, 100), new KeepPolicy(1000, 1000),
                 Optional.of(LinkRule.parse("consuming:threshold=0.4")), "pending"));
     }
@@ -88,6 +89,8 @@ class StreamlateConfigTest {
             "streamlate.batch.max.delay.ms    | -5",
             "streamlate.batch.max.queued      | 3",
             "streamlate.batch.workers         | 65",
+            "streamlate.batch.sort.window     | -1",
+            "streamlate.batch.sort.window     | 257",
             "streamlate.punctuation.interval.ms | 0",
             "streamlate.offer.timeout.ms      | 600000",
             "streamlate.offer.max.block.ms    | -1",
@@ -113,11 +116,11 @@ class StreamlateConfigTest {
         StreamlateConfig config = StreamlateConfig.of(properties(StreamlateConfig.MODELS, "a, b/c",
                 StreamlateConfig.DEVICE, "cuda:1", StreamlateConfig.CPU_FALLBACK, "true",
                 StreamlateConfig.ENGINE_THREADS, "3", StreamlateConfig.HTTP_PORT, "-1",
-                StreamlateConfig.SHUTDOWN_TIMEOUT_MS, "1500"));
+                StreamlateConfig.SHUTDOWN_TIMEOUT_MS, "1500", StreamlateConfig.ENGINE_PRECISION, "int8"));
 
         assertThat(config.engine().models()).containsExactly(Path.of("a"), Path.of("b/c"));
         assertThat(config.engine().sessions()).isEqualTo(SessionSettings.DEFAULT.withDevice(Device.parse("cuda:1"))
-                .withCpuFallback(true).withThreads(3, 1));
+                .withCpuFallback(true).withThreads(3, 1).withPrecision(Precision.INT8));
         assertThat(config.httpPort()).isEqualTo(-1);
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(StreamlateConfig.of(new Properties()).engine().models())
@@ -130,6 +133,7 @@ class StreamlateConfigTest {
             "streamlate.device                | gpu",
             "streamlate.device.cpu.fallback   | maybe",
             "streamlate.engine.threads        | -1",
+            "streamlate.engine.precision      | fp16",
             "streamlate.http.port             | 70000",
             "streamlate.shutdown.timeout.ms   | soon",
     })

@@ -1,0 +1,131 @@
+"""Graphs derived from an exported decoder step, by editing the ONNX graph rather than re-tracing the model.
+
+top_k:  the same step ending in TopK over its log-probabilities, with k a graph input, so the engine reads
+        k (log-probability, id) pairs per row instead of the whole target vocabulary. The log-softmax stays in
+        the graph: the pairs are exact log-probabilities, the ones the full graph returns.
+int8:   every MatMul or Gemm whose right operand is a constant weight runs as MatMulInteger (a Gemm's bias
+        added after): the weight quantised once,
+        symmetric per output column to 7-bit values in int8 ([-63, 63]: without VNNI, x86's uint8 x int8 kernel
+        sums pairs of products in int16, which 255 x 127 x 2 would overflow; onnxruntime's reduce_range); the
+        activation quantised per call (DynamicQuantizeLinear, uint8 with its own scale and zero point); the
+        int32 result scaled back to float32. What onnxruntime's
+        quantize_dynamic does for MatMul, written here because onnxruntime's Python package is not available
+        on this machine; GRU and Gather stay float (ONNX has no integer GRU).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+TOP_K_INPUT = "k"
+TOP_VALUES = "top_log_probs"
+TOP_IDS = "top_ids"
+WEIGHT_LEVELS = 63
+
+
+def top_k(source: Path, target: Path, log_probs: str) -> None:
+    """Writes a copy of the decoder step at `source` whose `log_probs` output is replaced by TopK's two."""
+    model = onnx.load(str(source))
+    graph = model.graph
+    outputs = [o for o in graph.output if o.name != log_probs]
+    if len(outputs) == len(graph.output):
+        raise ValueError(f"{source} has no output {log_probs}")
+    batch = next(o for o in graph.output if o.name == log_probs).type.tensor_type.shape.dim[0]
+    graph.input.append(helper.make_tensor_value_info(TOP_K_INPUT, TensorProto.INT64, [1]))
+    graph.node.append(helper.make_node("TopK", [log_probs, TOP_K_INPUT], [TOP_VALUES, TOP_IDS], axis=-1,
+                                       largest=1, sorted=1, name="top_k"))
+    values = helper.make_tensor_value_info(TOP_VALUES, TensorProto.FLOAT, ["batch", "k"])
+    ids = helper.make_tensor_value_info(TOP_IDS, TensorProto.INT64, ["batch", "k"])
+    for made in (values, ids):
+        made.type.tensor_type.shape.dim[0].CopyFrom(batch)
+    del graph.output[:]
+    graph.output.extend([values, ids] + outputs)
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, str(target))
+
+
+def int8(source: Path, target: Path) -> int:
+    """Writes `source` with its constant-weight MatMuls in int8; returns how many it converted."""
+    model = onnx.load(str(source))
+    graph = model.graph
+    initializers = {i.name: i for i in graph.initializer}
+    casts = {n.output[0]: n for n in graph.node if n.op_type == "Cast" and n.input[0] in initializers}
+    replaced, converted = [], 0
+    for node in graph.node:
+        weight = _constant(node.input[1], initializers, casts) if node.op_type in ("MatMul", "Gemm") else None
+        if weight is None or weight.ndim != 2 or not _plain(node):
+            replaced.append(node)
+            continue
+        if node.op_type == "Gemm" and _attribute(node, "transB", 0) == 1:
+            weight = weight.T
+        bias = node.input[2] if node.op_type == "Gemm" and len(node.input) > 2 and node.input[2] else None
+        replaced.extend(_integer_matmul(node, weight, bias, graph))
+        converted += 1
+    del graph.node[:]
+    graph.node.extend(replaced)
+    _drop_unused(graph)
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, str(target))
+    return converted
+
+
+def _attribute(node: onnx.NodeProto, name: str, default):
+    return next((helper.get_attribute_value(a) for a in node.attribute if a.name == name), default)
+
+
+def _plain(node: onnx.NodeProto) -> bool:
+    """A MatMul, or a Gemm that is a matrix product plus bias: no transposed A, no scaling."""
+    return node.op_type == "MatMul" or (_attribute(node, "transA", 0) == 0 and _attribute(node, "alpha", 1.0) == 1.0
+                                        and _attribute(node, "beta", 1.0) == 1.0)
+
+
+def _constant(name: str, initializers: dict, casts: dict) -> np.ndarray | None:
+    """The float32 value of `name` if it is an initializer, or a Cast of one (the float16 storage)."""
+    if name in initializers:
+        return numpy_helper.to_array(initializers[name]).astype(np.float32)
+    if name in casts:
+        return numpy_helper.to_array(initializers[casts[name].input[0]]).astype(np.float32)
+    return None
+
+
+def _integer_matmul(node: onnx.NodeProto, weight: np.ndarray, bias: str | None, graph: onnx.GraphProto) -> list:
+    prefix = node.name or node.output[0]
+    scale = np.abs(weight).max(axis=0) / WEIGHT_LEVELS
+    scale[scale == 0] = 1.0
+    quantised = np.clip(np.round(weight / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS).astype(np.int8)
+    names = {k: f"{prefix}/int8/{k}" for k in ("w", "w_zero", "w_scale", "a", "a_scale", "a_zero", "acc",
+                                                 "acc_float", "scale", "product")}
+    graph.initializer.extend([numpy_helper.from_array(quantised, names["w"]),
+                              numpy_helper.from_array(np.array(0, np.int8), names["w_zero"]),
+                              numpy_helper.from_array(scale.astype(np.float32), names["w_scale"])])
+    return [
+        helper.make_node("DynamicQuantizeLinear", [node.input[0]], [names["a"], names["a_scale"], names["a_zero"]],
+                         name=prefix + "/int8/quantize"),
+        helper.make_node("MatMulInteger", [names["a"], names["w"], names["a_zero"], names["w_zero"]],
+                         [names["acc"]], name=prefix + "/int8/matmul"),
+        helper.make_node("Cast", [names["acc"]], [names["acc_float"]], to=TensorProto.FLOAT,
+                         name=prefix + "/int8/cast"),
+        helper.make_node("Mul", [names["a_scale"], names["w_scale"]], [names["scale"]],
+                         name=prefix + "/int8/scale"),
+        helper.make_node("Mul", [names["acc_float"], names["scale"]],
+                         [names["product"]] if bias else list(node.output), name=prefix + "/int8/rescale"),
+    ] + ([helper.make_node("Add", [names["product"], bias], list(node.output), name=prefix + "/int8/bias")]
+         if bias else [])
+
+
+def _drop_unused(graph: onnx.GraphProto) -> None:
+    """Removes initializers and Cast nodes nothing reads any more (the float weights a conversion replaced)."""
+    while True:
+        read = {i for n in graph.node for i in n.input} | {o.name for o in graph.output}
+        dead = [n for n in graph.node if n.op_type == "Cast" and not any(o in read for o in n.output)]
+        if not dead:
+            break
+        for n in dead:
+            graph.node.remove(n)
+    read = {i for n in graph.node for i in n.input}
+    kept = [i for i in graph.initializer if i.name in read]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
