@@ -5,7 +5,9 @@
 
 Greedy runs decode.greedy over length-sorted chunks of each batch size (as evaluate.translate_greedy does).
 decode.beam is the per-sentence reference, so beam timings do not depend on the batch size: it is timed once
-per repeat and reported for every batch size. Prints one JSON object (medians over repeats) on stdout.
+per repeat and reported for every batch size. With --sgemm it also measures the machine's float32 matrix
+product peak (torch.mm on square matrices, the best of several sizes, median of repeats after a warm-up), the
+bound the Java benchmark divides by. Prints one JSON object (medians over repeats) on stdout.
 """
 from __future__ import annotations
 
@@ -51,6 +53,26 @@ def time_beam(model, sources, beam_size):
     return time.perf_counter() - began, tokens
 
 
+def sgemm_peak(threads: int, repeats: int) -> dict:
+    """GFLOP/s of torch.mm (MKL or OpenBLAS sgemm) on n x n matrices, best n, median over repeats."""
+    best = {"gflops": 0.0}
+    for n in (256, 512, 1024, 2048):
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        calls = max(1, int(2e10 / (2 * n ** 3)))  # about 20 GFLOP per timing
+        for _ in range(2):
+            torch.mm(a, b)
+        rates = []
+        for _ in range(max(repeats, 5)):
+            began = time.perf_counter()
+            for _ in range(calls):
+                torch.mm(a, b)
+            rates.append(2 * n ** 3 * calls / (time.perf_counter() - began) / 1e9)
+        rate = statistics.median(rates)
+        if rate > best["gflops"]:
+            best = {"gflops": rate, "n": n, "threads": threads}
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model-dir", type=Path, required=True, help="holds source.model and target.model")
@@ -61,7 +83,14 @@ def main() -> None:
     parser.add_argument("--beam-sizes", default="1,4")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--sgemm", action="store_true", help="also measure the sgemm peak")
+    parser.add_argument("--sgemm-only", action="store_true", help="measure only the sgemm peak")
     args = parser.parse_args()
+    if args.sgemm_only:
+        torch.set_num_threads(args.threads)
+        print(json.dumps({"torch": torch.__version__, "threads": args.threads,
+                          "sgemm": sgemm_peak(args.threads, args.repeats), "results": []}))
+        return
 
     torch.set_num_threads(args.threads)
     sp_src = spm.SentencePieceProcessor(model_file=str(args.model_dir / "source.model"))
@@ -80,8 +109,10 @@ def main() -> None:
             seconds = statistics.median(r[0] for r in runs)
             results.append({"beam": beam, "batch": batch, "seconds": seconds,
                             "sentences_per_s": len(sources) / seconds, "tokens_per_s": runs[0][1] / seconds})
-    print(json.dumps({"torch": torch.__version__, "threads": args.threads, "sentences": len(sources),
-                      "results": results}))
+    report = {"torch": torch.__version__, "threads": args.threads, "sentences": len(sources), "results": results}
+    if args.sgemm:
+        report["sgemm"] = sgemm_peak(args.threads, args.repeats)
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

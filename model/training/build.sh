@@ -35,6 +35,8 @@ if [ $fresh -eq 1 ] || [ ! -f "$out/source.model" ]; then
   echo "== vocabulary"
   bash build_vocab.sh work/corpus "$out" 8000
 fi
+echo "== statistical word alignments (targets of the guided-alignment loss)"
+$python ibm_align.py --corpus work/corpus --vocab "$out" --out work/corpus/train.align
 # Train a working copy; the published checkpoint is replaced only by the averaged result, and the one
 # it started from is scored beside it on the same test sentences.
 rm -rf work/snapshots work/checkpoint.pt work/previous.pt
@@ -46,7 +48,7 @@ if [ -f "$out/checkpoint.pt" ]; then
 fi
 echo "== training (${minutes} min budget, $device)"
 $python train.py --corpus work/corpus --vocab "$out" --checkpoint work/checkpoint.pt --snapshots work/snapshots \
-  --max-minutes "$minutes" --lr "$lr" --device "$device"
+  --max-minutes "$minutes" --lr "$lr" --device "$device" --alignments work/corpus/train.align --guided-weight 0.5
 echo "== checkpoint averaging"
 $python average.py --snapshots work/snapshots --last 5 --corpus work/corpus --vocab "$out" --out "$out/checkpoint.pt"
 echo "== evaluation (decoding tuned on dev, both test slices)"

@@ -179,6 +179,8 @@ def main() -> None:
     parser.add_argument("--testsets", type=Path, default=Path("testsets"))
     parser.add_argument("--out", type=Path, default=Path("../artifacts/en-fr"))
     parser.add_argument("--previous", type=Path, default=None, help="checkpoint to score beside this one")
+    parser.add_argument("--dev-sentences", type=int, default=1500,
+                        help="tune on the first N dev pairs (0: all); each beam size decodes them once")
     parser.add_argument("--limit", type=int, default=0, help="first N pairs of dev and of each slice only")
     args = parser.parse_args()
     train.configure_threads("cpu")
@@ -188,6 +190,8 @@ def main() -> None:
     sp_tgt = spm.SentencePieceProcessor(model_file=str(args.out / "target.model"))
     slices = read_slices(args.testsets)
     dev = [(s, t) for s, t, _ in train.read_pairs(args.corpus / "dev.tsv")]
+    if args.dev_sentences:
+        dev = dev[:args.dev_sentences]
     if args.limit:
         slices = {name: pairs[:args.limit] for name, pairs in slices.items()}
         dev = dev[:args.limit]

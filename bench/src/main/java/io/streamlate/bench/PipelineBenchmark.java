@@ -503,12 +503,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         + "maxTokens %d, maxDelay %d ms, maxQueued %d, workers %d. Machine: %d cores (`nproc`), "
                         + "broker, registry, service, producer and reader all on it. Throughput: median of %d "
                         + "repeats (bare: after two untimed passes; pipeline: after one untimed run, a fresh service, "
-                        + "application id and topics each time, timed from the RUNNING state to the last Translation read with read_committed). "
+                        + "application id and topics each time, timed from the RUNNING state to the last "
+                        + "Translation read with read_committed). "
                         + "Pipeline tokens/s = the bare run's target subwords for these sentences / the pipeline's "
                         + "median time. Latency: event produce time (= the output's record timestamp) to consume "
                         + "time of its Translation (read_committed), at a fixed rate of half the median pipeline "
                         + "throughput on the last pipeline run's service. Whole run took %d s. "
-                        + "Caveat: on this 2-core machine throughput still drifts upwards for minutes (JIT), so later runs are faster; the sweep runs after the main rows, compare its maxDelay/maxTokens row equal to the main policy with the main rows.%n%n",
+                        + "Caveat: on this 2-core machine throughput still drifts upwards for minutes (JIT), so "
+                        + "later runs are faster; the sweep runs after the main rows, compare its maxDelay/maxTokens "
+                        + "row equal to the main policy with the main rows.%n%n",
                 modelName, inputs.model(), sentences, source, guarantee, partitions, commitIntervalMs,
                 threads == 0 ? "default" : Integer.toString(threads), policy.maxSentences(), policy.maxTokens(),
                 policy.maxDelay().toMillis(), policy.maxQueued(), policy.workers(),
@@ -519,7 +522,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 pipelineTokens));
         text.append(String.format(Locale.ROOT, "| pipeline / bare | %.2f | |%n%n", pipelineSentences / bareSentences));
         if (latency != null) {
-            text.append("| offered rate (ev/s) | events | p50 (ms) | p99 (ms) | max (ms) |\n|---:|---:|---:|---:|---:|\n");
+            text.append("| offered rate (ev/s) | events | p50 (ms) | p99 (ms) | max (ms) |\n"
+                    + "|---:|---:|---:|---:|---:|\n");
             text.append(String.format(Locale.ROOT, "| %.1f | %d | %d | %d | %d |%n%n", latency.rate(),
                     latency.events(), latency.p50(), latency.p99(), latency.max()));
         }

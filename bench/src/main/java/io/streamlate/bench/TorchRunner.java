@@ -11,8 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Runs bench/torch_bench.py on the same sentences and reads its medians back from its JSON line. */
+/** Runs bench/torch_bench.py on the same sentences and reads its medians (and the sgemm peak) back from its JSON. */
 final class TorchRunner {
+
+    /**
+     * @param measurements PyTorch eager per configuration
+     * @param sgemmGflops  torch.mm's float32 peak on this machine with the same threads
+     */
+    record Results(List<Measurement> measurements, double sgemmGflops) {
+    }
+
 
     private final List<String> command;
 
@@ -22,10 +30,11 @@ final class TorchRunner {
      * @param tiny       rebuild the tiny test model from its seed instead of loading a checkpoint
      */
     TorchRunner(String python, Path script, Path model, Path checkpoint, boolean tiny, Path sentences,
-                List<Integer> batches, List<Integer> beams, int repeats, int threads) {
+                List<Integer> batches, List<Integer> beams, int repeats, int threads, boolean sgemmOnly) {
         command = new ArrayList<>(List.of(python, script.toString(), "--model-dir", model.toString(),
                 "--sentences", sentences.toString(), "--batch-sizes", join(batches), "--beam-sizes", join(beams),
-                "--repeats", Integer.toString(repeats), "--threads", Integer.toString(threads)));
+                "--repeats", Integer.toString(repeats), "--threads", Integer.toString(threads),
+                sgemmOnly ? "--sgemm-only" : "--sgemm"));
         if (checkpoint != null) {
             command.addAll(List.of("--checkpoint", checkpoint.toString()));
         }
@@ -38,7 +47,7 @@ final class TorchRunner {
         return String.join(" ", command);
     }
 
-    List<Measurement> run() throws IOException, InterruptedException {
+    Results run() throws IOException, InterruptedException {
         Path stdout = Files.createTempFile("torch-bench", ".json");
         try {
             Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile())
@@ -53,9 +62,9 @@ final class TorchRunner {
             for (JsonNode r : root.path("results")) {
                 measurements.add(new Measurement(r.path("beam").asInt(), r.path("batch").asInt(),
                         r.path("seconds").asDouble(), r.path("sentences_per_s").asDouble(),
-                        r.path("tokens_per_s").asDouble()));
+                        r.path("tokens_per_s").asDouble(), 0, 0));
             }
-            return measurements;
+            return new Results(measurements, root.path("sgemm").path("gflops").asDouble());
         } finally {
             Files.deleteIfExists(stdout);
         }

@@ -161,7 +161,8 @@ class StreamlateMetricsTest {
         try (Translator model = TinyModel.open()) {
             metrics.countTokenized(EN_FR, model);
             try (MicroBatcher batcher = MicroBatcher.builder(pair -> Optional.of(model).filter(m -> pair.equals(EN_FR)))
-                    .policy(BatchPolicy.DEFAULT.withMaxSentences(2).withMaxDelay(Duration.ofHours(1)))
+                    .policy(BatchPolicy.DEFAULT.withMaxSentences(2).withMaxDelay(Duration.ofHours(1))
+                            .withSortWindow(0)) // arrival order: each batch closes by size, none waits
                     .listener(metrics).name("metrics-test").build()) {
                 for (int i = 0; i < texts.size(); i++) {
                     batcher.submit(BatchItem.translate(i, EN_FR, texts.get(i), arrivals::add));
@@ -176,7 +177,8 @@ class StreamlateMetricsTest {
         int targetPieces = completions.stream()
                 .mapToInt(c -> ((Completion.Done<Integer>) c).result().targetPieces().size()).sum();
 
-        assertThat(completions).hasSize(texts.size()).allSatisfy(c -> assertThat(c).isInstanceOf(Completion.Done.class));
+        assertThat(completions).hasSize(texts.size())
+                .allSatisfy(c -> assertThat(c).isInstanceOf(Completion.Done.class));
         assertThat(registry.get("streamlate.engine.texts.tokenized").tag("pair", "en-fr").functionCounter().count())
                 .as("each text tokenised once, at submit").isEqualTo(texts.size());
         assertThat(counter("streamlate.sentences.translated", "pair", "en-fr")).isEqualTo(texts.size());
