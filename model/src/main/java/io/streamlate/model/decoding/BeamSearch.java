@@ -4,6 +4,7 @@ import io.streamlate.model.onnx.EncoderOutput;
 import io.streamlate.model.onnx.EncoderStates;
 import io.streamlate.model.onnx.FloatMatrix;
 import io.streamlate.model.onnx.ModelSessions;
+import io.streamlate.model.onnx.StepBuffers;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,8 +49,10 @@ public final class BeamSearch implements DecodingStrategy {
             FloatMatrix state = encoded.initialState();
             long[] previous = new long[sources.length];
             Arrays.fill(previous, bos);
+            StepBuffers buffers = new StepBuffers();
             for (int step = 0; layout.length > 0; step++) {
-                Step out = Step.run(model, previous, state, expanded == null ? original : expanded, 2 * beamSize);
+                Step out = Step.run(model, previous, state, expanded == null ? original : expanded, 2 * beamSize,
+                        buffers);
                 List<int[]> next = new ArrayList<>(); // per next row: {parent row, token, sentence}
                 int offset = 0;
                 int live = 0;

@@ -4,6 +4,7 @@ import io.streamlate.model.onnx.EncoderOutput;
 import io.streamlate.model.onnx.EncoderStates;
 import io.streamlate.model.onnx.FloatMatrix;
 import io.streamlate.model.onnx.ModelSessions;
+import io.streamlate.model.onnx.StepBuffers;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,8 +50,9 @@ public final class GreedySearch implements DecodingStrategy {
             long[] previous = new long[sources.length];
             Arrays.fill(previous, bos);
             FloatMatrix state = encoded.initialState();
+            StepBuffers buffers = new StepBuffers();
             while (live > 0) {
-                Step out = Step.run(model, previous, state, states, 1);
+                Step out = Step.run(model, previous, state, states, 1, buffers);
                 for (int row = 0; row < rows.length; row++) {
                     if (rows[row] == FINISHED) {
                         continue;

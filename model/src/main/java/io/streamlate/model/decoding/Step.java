@@ -3,6 +3,7 @@ package io.streamlate.model.decoding;
 import io.streamlate.model.onnx.EncoderStates;
 import io.streamlate.model.onnx.FloatMatrix;
 import io.streamlate.model.onnx.ModelSessions;
+import io.streamlate.model.onnx.StepBuffers;
 import io.streamlate.model.onnx.StepOutput;
 import io.streamlate.model.onnx.TopKStep;
 
@@ -27,12 +28,13 @@ final class Step {
     }
 
     /** Runs one step; {@code k} is how many candidates per row the search needs at most. */
-    static Step run(ModelSessions model, long[] previousIds, FloatMatrix state, EncoderStates states, int k) {
+    static Step run(ModelSessions model, long[] previousIds, FloatMatrix state, EncoderStates states, int k,
+                    StepBuffers buffers) {
         if (model.hasTopK()) {
-            TopKStep top = model.stepTopK(previousIds, state, states, k);
+            TopKStep top = model.stepTopK(previousIds, state, states, k, buffers);
             return new Step(top.logProbs(), top.ids(), top.state(), top.attention());
         }
-        StepOutput full = model.step(previousIds, state, states);
+        StepOutput full = model.step(previousIds, state, states, buffers);
         return new Step(full.logProbs(), null, full.state(), full.attention());
     }
 

@@ -4,6 +4,7 @@ import io.streamlate.model.onnx.EncoderOutput;
 import io.streamlate.model.onnx.EncoderStates;
 import io.streamlate.model.onnx.FloatMatrix;
 import io.streamlate.model.onnx.ModelSessions;
+import io.streamlate.model.onnx.StepBuffers;
 import io.streamlate.model.onnx.StepOutput;
 
 import java.util.ArrayList;
@@ -47,12 +48,13 @@ public final class TeacherForcing {
             int[] active = new int[sources.length]; // row -> pair
             Arrays.setAll(active, i -> i);
             FloatMatrix state = encoded.initialState();
+            StepBuffers buffers = new StepBuffers();
             for (int step = 0; active.length > 0; step++) {
                 long[] previous = new long[active.length];
                 for (int row = 0; row < active.length; row++) {
                     previous[row] = step == 0 ? bos : targets[active[row]][step - 1];
                 }
-                StepOutput out = model.step(previous, state, states);
+                StepOutput out = model.step(previous, state, states, buffers);
                 int[] kept = new int[active.length];
                 int keptCount = 0;
                 for (int row = 0; row < active.length; row++) {

@@ -69,4 +69,9 @@ public record Manifest(Path directory, String modelId, String modelVersion, Stri
     public Path graphFile(GraphRole role) {
         return graphFile(role, Precision.FLOAT32);
     }
+
+    /** The target vocabulary's size: the fixed second axis of the decoder step's log-probabilities. */
+    public int targetVocabularySize() {
+        return decoderStep.output(GraphRole.Roles.LOG_PROBS).shape().get(1).fixedSize().intValue();
+    }
 }

@@ -78,6 +78,11 @@ public final class ManifestLoader {
             }
             GraphSpec encoder = graph(GraphRole.ENCODER);
             GraphSpec decoderStep = graph(GraphRole.DECODER_STEP);
+            TensorSpec logProbs = decoderStep.output(GraphRole.Roles.LOG_PROBS);
+            if (logProbs != null && (logProbs.shape().size() != 2 || !logProbs.shape().get(1).isFixed())) {
+                problems.add("graphs.decoder_step.outputs.log_probs.shape must be [batch, vocabulary size], is "
+                        + logProbs.shape());
+            }
             Optional<GraphSpec> decoderStepTopK = root.path("graphs").has(GraphRole.DECODER_STEP_TOP_K.key())
                     ? Optional.of(graph(GraphRole.DECODER_STEP_TOP_K)) : Optional.empty();
             Map<Precision, Map<GraphRole, String>> precisionFiles = precisions(decoderStepTopK.isPresent());

@@ -42,6 +42,11 @@ public final class EncoderStates implements AutoCloseable {
         return (int) memory.getInfo().getShape()[0];
     }
 
+    /** The padded source length every row's attention spans. */
+    int sourceLength() {
+        return (int) memory.getInfo().getShape()[1];
+    }
+
     /** New states whose row i is this one's row {@code rowIndices[i]} (rows may repeat, e.g. one per beam). */
     public EncoderStates gather(int[] rowIndices) {
         long[] memoryShape = memory.getInfo().getShape();

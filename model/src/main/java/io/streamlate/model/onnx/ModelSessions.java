@@ -38,6 +38,7 @@ public final class ModelSessions implements AutoCloseable {
     private final Device device;
     private final Precision precision;
     private final int padId;
+    private final int vocabulary;
 
     private ModelSessions(OrtEnvironment environment, Manifest manifest, List<OrtSession> sessions, Device device,
                           Precision precision) {
@@ -51,6 +52,7 @@ public final class ModelSessions implements AutoCloseable {
         this.device = device;
         this.precision = precision;
         this.padId = manifest.specialTokens().pad();
+        this.vocabulary = manifest.targetVocabularySize();
     }
 
     /** Opens and checks the graphs of a validated manifest at the settings' precision. */
@@ -132,21 +134,32 @@ public final class ModelSessions implements AutoCloseable {
      *
      * @param previousIds the token each row emitted last (BOS at the first step)
      * @param state       each row's decoder state [rows, H]
+     * @param buffers     the calling search's own buffers
      */
-    public StepOutput step(long[] previousIds, FloatMatrix state, EncoderStates states) {
-        try (OnnxTensor previous = OnnxTensor.createTensor(environment, LongBuffer.wrap(previousIds),
-                     new long[] {previousIds.length});
-             OnnxTensor stateTensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(state.data()),
-                     new long[] {state.rows(), state.columns()});
-             OrtSession.Result result = decoder.run(Map.of(
+    public StepOutput step(long[] previousIds, FloatMatrix state, EncoderStates states, StepBuffers buffers) {
+        int rows = previousIds.length;
+        int sourceLength = states.sourceLength();
+        try (OnnxTensor previous = OnnxTensor.createTensor(environment, buffers.previousIds(previousIds),
+                     new long[] {rows});
+             OnnxTensor stateTensor = OnnxTensor.createTensor(environment, buffers.stateIn(state),
+                     new long[] {rows, state.columns()});
+             OnnxTensor logProbs = OnnxTensor.createTensor(environment, buffers.logProbs(rows * vocabulary),
+                     new long[] {rows, vocabulary});
+             OnnxTensor nextState = OnnxTensor.createTensor(environment, buffers.stateOut(state.data().length),
+                     new long[] {rows, state.columns()});
+             OnnxTensor attention = OnnxTensor.createTensor(environment, buffers.attention(rows * sourceLength),
+                     new long[] {rows, sourceLength});
+             OrtSession.Result ignored = decoder.run(Map.of(
                      decoderSpec.input(Roles.PREVIOUS_IDS).name(), previous,
                      decoderSpec.input(Roles.DECODER_STATE).name(), stateTensor,
                      decoderSpec.input(Roles.MEMORY).name(), states.memory(),
-                     decoderSpec.input(Roles.SOURCE_MASK).name(), states.mask()))) {
-            int rows = previousIds.length;
-            return new StepOutput(EncoderStates.copy(output(result, decoderSpec, Roles.LOG_PROBS), rows),
-                    EncoderStates.copy(output(result, decoderSpec, Roles.DECODER_STATE), rows),
-                    EncoderStates.copy(output(result, decoderSpec, Roles.ATTENTION), rows));
+                     decoderSpec.input(Roles.SOURCE_MASK).name(), states.mask()), Map.of(
+                     decoderSpec.output(Roles.LOG_PROBS).name(), logProbs,
+                     decoderSpec.output(Roles.DECODER_STATE).name(), nextState,
+                     decoderSpec.output(Roles.ATTENTION).name(), attention))) {
+            return new StepOutput(StepBuffers.read(buffers.logProbs(rows * vocabulary), rows, vocabulary),
+                    StepBuffers.read(buffers.stateOut(state.data().length), rows, state.columns()),
+                    StepBuffers.read(buffers.attention(rows * sourceLength), rows, sourceLength));
         } catch (OrtException e) {
             throw new TranslationException(Reason.INFERENCE_FAILED, "decoder step failed: " + e.getMessage(), e);
         }
@@ -156,33 +169,47 @@ public final class ModelSessions implements AutoCloseable {
      * One top-k decoder step for every row of {@code states}: only each row's {@code k} best candidates leave
      * ONNX Runtime.
      *
+     * @param buffers the calling search's own buffers
      * @throws IllegalStateException if {@link #hasTopK()} is false
      */
-    public TopKStep stepTopK(long[] previousIds, FloatMatrix state, EncoderStates states, int k) {
+    public TopKStep stepTopK(long[] previousIds, FloatMatrix state, EncoderStates states, int k,
+                             StepBuffers buffers) {
         if (topKDecoder == null) {
             throw new IllegalStateException("this model's sessions have no top-k decoder step");
         }
-        try (OnnxTensor previous = OnnxTensor.createTensor(environment, LongBuffer.wrap(previousIds),
-                     new long[] {previousIds.length});
-             OnnxTensor stateTensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(state.data()),
-                     new long[] {state.rows(), state.columns()});
-             OnnxTensor kTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[] {k}),
-                     new long[] {1});
-             OrtSession.Result result = topKDecoder.run(Map.of(
+        int rows = previousIds.length;
+        int sourceLength = states.sourceLength();
+        try (OnnxTensor previous = OnnxTensor.createTensor(environment, buffers.previousIds(previousIds),
+                     new long[] {rows});
+             OnnxTensor stateTensor = OnnxTensor.createTensor(environment, buffers.stateIn(state),
+                     new long[] {rows, state.columns()});
+             OnnxTensor kTensor = OnnxTensor.createTensor(environment, buffers.k(k), new long[] {1});
+             OnnxTensor topLogProbs = OnnxTensor.createTensor(environment, buffers.logProbs(rows * k),
+                     new long[] {rows, k});
+             OnnxTensor topIds = OnnxTensor.createTensor(environment, buffers.topIds(rows * k),
+                     new long[] {rows, k});
+             OnnxTensor nextState = OnnxTensor.createTensor(environment, buffers.stateOut(state.data().length),
+                     new long[] {rows, state.columns()});
+             OnnxTensor attention = OnnxTensor.createTensor(environment, buffers.attention(rows * sourceLength),
+                     new long[] {rows, sourceLength});
+             OrtSession.Result ignored = topKDecoder.run(Map.of(
                      topKSpec.input(Roles.PREVIOUS_IDS).name(), previous,
                      topKSpec.input(Roles.DECODER_STATE).name(), stateTensor,
                      topKSpec.input(Roles.MEMORY).name(), states.memory(),
                      topKSpec.input(Roles.SOURCE_MASK).name(), states.mask(),
-                     topKSpec.input(Roles.K).name(), kTensor))) {
-            int rows = previousIds.length;
-            LongBuffer ids = output(result, topKSpec, Roles.TOP_IDS).getLongBuffer();
-            int[] topIds = new int[ids.remaining()];
-            for (int i = 0; i < topIds.length; i++) {
-                topIds[i] = (int) ids.get(i);
+                     topKSpec.input(Roles.K).name(), kTensor), Map.of(
+                     topKSpec.output(Roles.TOP_LOG_PROBS).name(), topLogProbs,
+                     topKSpec.output(Roles.TOP_IDS).name(), topIds,
+                     topKSpec.output(Roles.DECODER_STATE).name(), nextState,
+                     topKSpec.output(Roles.ATTENTION).name(), attention))) {
+            LongBuffer ids = buffers.topIds(rows * k);
+            int[] candidates = new int[rows * k];
+            for (int i = 0; i < candidates.length; i++) {
+                candidates[i] = (int) ids.get(i);
             }
-            return new TopKStep(EncoderStates.copy(output(result, topKSpec, Roles.TOP_LOG_PROBS), rows), topIds,
-                    EncoderStates.copy(output(result, topKSpec, Roles.DECODER_STATE), rows),
-                    EncoderStates.copy(output(result, topKSpec, Roles.ATTENTION), rows));
+            return new TopKStep(StepBuffers.read(buffers.logProbs(rows * k), rows, k), candidates,
+                    StepBuffers.read(buffers.stateOut(state.data().length), rows, state.columns()),
+                    StepBuffers.read(buffers.attention(rows * sourceLength), rows, sourceLength));
         } catch (OrtException e) {
             throw new TranslationException(Reason.INFERENCE_FAILED, "decoder step failed: " + e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import io.streamlate.model.onnx.EncoderStates;
 import io.streamlate.model.onnx.FloatMatrix;
 import io.streamlate.model.onnx.ModelSessions;
 import io.streamlate.model.onnx.SessionSettings;
+import io.streamlate.model.onnx.StepBuffers;
 import io.streamlate.model.onnx.StepOutput;
 import io.streamlate.model.tokenize.SentencePieceTokenizer;
 import org.junit.jupiter.api.AfterAll;
@@ -133,8 +134,9 @@ class BeamSearchTest {
             FloatMatrix state = encoded.initialState();
             long previous = manifest.specialTokens().bos();
             List<float[]> rows = new ArrayList<>();
+            StepBuffers buffers = new StepBuffers();
             for (int step = 0; step < hypothesis.attention().size(); step++) {
-                StepOutput out = model.step(new long[] {previous}, state, states);
+                StepOutput out = model.step(new long[] {previous}, state, states, buffers);
                 rows.add(out.attention().rowPrefix(0, source.length));
                 state = out.state();
                 previous = step < hypothesis.ids().length ? hypothesis.ids()[step] : manifest.specialTokens().eos();

@@ -90,7 +90,7 @@ class PrecisionTest {
         try (EncoderStates states = encoded.states()) {
             long[] bos = new long[sources.length];
             Arrays.fill(bos, manifest.specialTokens().bos());
-            return model.step(bos, encoded.initialState(), states);
+            return model.step(bos, encoded.initialState(), states, new StepBuffers());
         }
     }
 
