@@ -109,8 +109,10 @@ public final class ModelSessions implements AutoCloseable {
             }
             lengths[b] = sources[b].length;
         }
-        try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), new long[] {batch, longest});
-             OnnxTensor lengthsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(lengths), new long[] {batch})) {
+        try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids),
+                     new long[] {batch, longest});
+             OnnxTensor lengthsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(lengths),
+                     new long[] {batch})) {
             OrtSession.Result result = encoder.run(Map.of(
                     encoderSpec.input(Roles.SOURCE_IDS).name(), idsTensor,
                     encoderSpec.input(Roles.SOURCE_LENGTHS).name(), lengthsTensor));

@@ -78,8 +78,8 @@ class PrecisionTest {
         assertThat(manifest.decoderStepTopK()).isEmpty();
         assertThatThrownBy(() -> manifest.graphFile(GraphRole.DECODER_STEP, Precision.INT8))
                 .isInstanceOf(TranslationException.class)
-                .hasMessage("MODEL_INVALID: model streamlate-en-fr 0.0-tiny has no int8 graphs (its manifest's precisions: []); "
-                        + "use float32");
+                .hasMessage("MODEL_INVALID: model streamlate-en-fr 0.0-tiny has no int8 graphs "
+                        + "(its manifest's precisions: []); use float32");
         try (ModelSessions sessions = ModelSessions.open(manifest, SessionSettings.DEFAULT)) {
             assertThat(sessions.hasTopK()).as("a model without the top-k step decodes from the full one").isFalse();
         }
