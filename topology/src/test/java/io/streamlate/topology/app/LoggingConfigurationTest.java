@@ -17,17 +17,17 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The shipped logback.xml, loaded as the service loads it, writing to a captured standard output. */
+/** The shipped logback.xml, loaded as the service loads it, writing to a captured standard error. */
 class LoggingConfigurationTest {
 
     @Test
     void recoveryExceptionsPrintOnOneLineOthersWithTheirStackAndRecordLinesWithTheirCoordinates() throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
+        PrintStream original = System.err;
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter()); // what logback's own start-up gives its default context
         try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             JoranConfigurator configurator = new JoranConfigurator();
             configurator.setContext(context);
             configurator.doConfigure(LoggingConfigurationTest.class.getResource("/logback.xml"));
@@ -42,7 +42,7 @@ class LoggingConfigurationTest {
             ours.atInfo().addKeyValue("id", "s0").addKeyValue("offset", 7).log("dead-lettered");
             ours.info("Started");
         } finally {
-            System.setOut(original);
+            System.setErr(original);
             context.stop();
         }
         List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
