@@ -79,8 +79,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "-n", description = "first N sentences (default: ${DEFAULT-VALUE})")
     int count = 400;
 
-    @Option(names = "--repeats", description = "throughput repeats, median reported (default: ${DEFAULT-VALUE})")
-    int repeats = 3;
+    @Option(names = "--repeats", description = "timed pairs, medians reported (default: ${DEFAULT-VALUE})")
+    int repeats = 5;
+
+    @Option(names = "--tolerance", description = "warm-up ends when the last three pipeline runs agree within "
+            + "this share of their median (default: ${DEFAULT-VALUE})")
+    double tolerance = 0.05;
+
+    @Option(names = "--max-warmups", description = "at most this many warm-up pairs (default: ${DEFAULT-VALUE})")
+    int maxWarmups = 10;
 
     @Option(names = "--partitions", description = "input (and output) topic partitions (default: ${DEFAULT-VALUE})")
     int partitions = 4;
@@ -129,8 +136,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--no-sweep", description = "skip the sweep")
     boolean noSweep;
 
+    private static final int STEADY_RUNS = 3;
+
     private final String[] args;
     private int run;
+    private int warmupPairs;
 
     PipelineBenchmark(String[] args) {
         this.args = args;
@@ -147,8 +157,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
-    /** The fixed-rate phase: offered rate, events, p50 and p99 of event_time to consume time, in ms. */
-    record Latency(double rate, int events, double achievedRate, long p50, long p99, long max) {
+    /**
+     * The fixed-rate phase: offered rate, events, p50, p99 and max of event_time to consume time, and the median
+     * over its sentences of their batch's engine time (Translation.timings.inference_ms), in ms.
+     */
+    record Latency(double rate, int events, double achievedRate, long p50, long p99, long max, long medianBatch) {
     }
 
     /** One sweep point. */
@@ -165,46 +178,42 @@ public final class PipelineBenchmark implements Callable<Integer> {
         progress("%d sentences of %s, policy %s, %s, %d cores", sentences.size(), source, policy, guarantee,
                 Runtime.getRuntime().availableProcessors());
 
-        // 1. bare engine: the micro-batcher alone
         List<Throughput> bare = new ArrayList<>();
         String modelName;
-        try (ModelRegistry models = new ModelRegistry(sessions)) {
-            models.load(inputs.model());
-            modelName = models.get(PAIR).manifest().modelId() + " " + models.get(PAIR).manifest().modelVersion();
-            // warm-up: two untimed passes (JIT of the tokenizer and decoder, ONNX Runtime's arenas)
-            for (int w = 0; w < 2; w++) {
-                Throughput t = bareRun(models, policy, sentences);
-                progress("bare warm-up %d/2: %.1f sent/s", w + 1, t.sentencesPerSecond());
-            }
-            for (int r = 0; r < repeats; r++) {
-                Throughput t = bareRun(models, policy, sentences);
-                progress("bare %d/%d: %.1f sent/s, %.0f tok/s", r + 1, repeats, t.sentencesPerSecond(),
-                        t.tokens() / t.seconds());
-                bare.add(t);
-            }
-        }
-        double bareSentences = median(bare.stream().mapToDouble(Throughput::sentencesPerSecond).toArray());
-        double bareTokens = median(bare.stream().mapToDouble(t -> t.tokens() / t.seconds()).toArray());
-        long tokensPerPass = bare.get(0).tokens();
-
         Path stateRoot = Files.createTempDirectory("streamlate-bench-state-");
         progress("starting the in-process Kafka broker and the Apicurio registry");
         List<Throughput> pipeline = new ArrayList<>();
-        Latency latency;
+        Latency latency = null;
         List<SweepPoint> sweep = new ArrayList<>();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); ApicurioRegistry registry = ApicurioRegistry.start()) {
+        try (ModelRegistry models = new ModelRegistry(sessions); EmbeddedKafka kafka = EmbeddedKafka.start();
+             ApicurioRegistry registry = ApicurioRegistry.start()) {
+            models.load(inputs.model());
+            modelName = models.get(PAIR).manifest().modelId() + " " + models.get(PAIR).manifest().modelVersion();
             Env env = new Env(kafka, registry, stateRoot, sessions);
-            // 2. the full pipeline, R times; 3. latency on the last run's service
-            Latency last = null;
-            pipelineRun(env, policy, sentences, 0, List.of(), "warm-up"); // untimed: JIT of Kafka and Streams
+            // 1-3. Pairs of runs, bare micro-batcher then full pipeline, so that the JVM's drift (on 2 cores it
+            // keeps speeding up for minutes) reaches both sides alike. Warm-up pairs go on until the last three
+            // pipeline runs agree within the tolerance; then the timed pairs, latency on the last pipeline run.
+            List<Double> warm = new ArrayList<>();
+            while (warm.size() < maxWarmups && (warm.size() < STEADY_RUNS
+                    || JavaRunner.spread(warm.subList(warm.size() - STEADY_RUNS, warm.size())) > tolerance)) {
+                Throughput b = bareRun(models, policy, sentences);
+                Result p = pipelineRun(env, policy, sentences, 0, List.copyOf(warm), "warm-up");
+                warm.add(p.throughput().sentencesPerSecond());
+                progress("warm-up pair %d: bare %.1f, pipeline %.1f sent/s", warm.size(), b.sentencesPerSecond(),
+                        p.throughput().sentencesPerSecond());
+            }
+            warmupPairs = warm.size();
             for (int r = 0; r < repeats; r++) {
+                Throughput b = bareRun(models, policy, sentences);
+                bare.add(b);
                 boolean measureLatency = r == repeats - 1;
                 Result result = pipelineRun(env, policy, sentences, measureLatency ? latencySeconds : 0,
                         pipeline.stream().map(Throughput::sentencesPerSecond).toList(), "main");
                 pipeline.add(result.throughput());
-                last = result.latency();
+                latency = result.latency();
+                progress("pair %d/%d: bare %.1f sent/s (%.0f tok/s), pipeline %.1f sent/s", r + 1, repeats,
+                        b.sentencesPerSecond(), b.tokens() / b.seconds(), result.throughput().sentencesPerSecond());
             }
-            latency = last;
             // 4. sweep
             if (!noSweep) {
                 List<String> sweepSentences = sentences.subList(0, Math.min(sweepCount, sentences.size()));
@@ -230,6 +239,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         } finally {
             deleteRecursively(stateRoot);
         }
+        double bareSentences = median(bare.stream().mapToDouble(Throughput::sentencesPerSecond).toArray());
+        double bareTokens = median(bare.stream().mapToDouble(t -> t.tokens() / t.seconds()).toArray());
+        long tokensPerPass = bare.get(0).tokens();
         double pipelineSentences = median(pipeline.stream().mapToDouble(Throughput::sentencesPerSecond).toArray());
         double pipelineSeconds = median(pipeline.stream().mapToDouble(Throughput::seconds).toArray());
         String report = render(modelName, source, sentences.size(), policy, bareSentences, bareTokens,
@@ -401,6 +413,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             producer.flush();
         }, "bench-fixed-rate-producer");
         long phaseStart = System.nanoTime();
+        reader.batchMillis.clear();
         sender.start();
         List<Long> latencies = new ArrayList<>(events);
         Set<String> waiting = new HashSet<>();
@@ -418,9 +431,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         sender.join();
         latencies.sort(Comparator.naturalOrder());
+        List<Long> batches = new ArrayList<>(reader.batchMillis);
+        batches.sort(Comparator.naturalOrder());
         double achieved = events / ((lastOutput - phaseStart) / 1e9);
         return new Latency(rate, events, achieved, percentile(latencies, 50), percentile(latencies, 99),
-                latencies.get(latencies.size() - 1));
+                latencies.get(latencies.size() - 1), percentile(batches, 50));
     }
 
     private static void checkRunning(StreamlateService service, long deadline, int missing) {
@@ -452,6 +467,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         private final Topics topics;
         private final Deserializer<Translation> translations;
         int deadLetters;
+        /** inference_ms of every Translation read: its batch's engine time. */
+        final List<Long> batchMillis = new ArrayList<>();
 
         Reader(String bootstrap, Topics topics, int partitions) {
             this.topics = topics;
@@ -478,6 +495,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 if (record.topic().equals(topics.translations().name())) {
                     Translation translation = translations.deserialize(record.topic(), record.value());
                     done.put(translation.getId(), now - record.timestamp());
+                    batchMillis.add(translation.getTimings().getInferenceMs());
                 } else {
                     deadLetters++;
                     // the dead letter's key is the input's key; ids are not decoded here
@@ -501,31 +519,34 @@ public final class PipelineBenchmark implements Callable<Integer> {
         text.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s; %s, input topic with %d "
                         + "partitions, commit.interval.ms %d, ORT intra-op threads %s; BatchPolicy maxSentences %d, "
                         + "maxTokens %d, maxDelay %d ms, maxQueued %d, workers %d. Machine: %d cores (`nproc`), "
-                        + "broker, registry, service, producer and reader all on it. Throughput: median of %d "
-                        + "repeats (bare: after two untimed passes; pipeline: after one untimed run, a fresh service, "
-                        + "application id and topics each time, timed from the RUNNING state to the last "
-                        + "Translation read with read_committed). "
-                        + "Pipeline tokens/s = the bare run's target subwords for these sentences / the pipeline's "
-                        + "median time. Latency: event produce time (= the output's record timestamp) to consume "
-                        + "time of its Translation (read_committed), at a fixed rate of half the median pipeline "
-                        + "throughput on the last pipeline run's service. Whole run took %d s. "
-                        + "Caveat: on this 2-core machine throughput still drifts upwards for minutes (JIT), so "
-                        + "later runs are faster; the sweep runs after the main rows, compare its maxDelay/maxTokens "
-                        + "row equal to the main policy with the main rows.%n%n",
+                        + "broker, registry, service, producer and reader all on it. Throughput: runs in pairs, "
+                        + "the bare micro-batcher then the full pipeline (a fresh service, application id and "
+                        + "topics each time, timed from the RUNNING state to the last Translation read with "
+                        + "read_committed), so that the JVM's drift over minutes reaches both alike; %d warm-up "
+                        + "pairs, until the last three pipeline runs agreed within %.0f%%, then the median of %d "
+                        + "timed pairs. Pipeline tokens/s = the bare run's target subwords for these sentences / "
+                        + "the pipeline's median time. Latency: event produce time (= the output's record "
+                        + "timestamp) to consume time of its Translation (read_committed), at a fixed rate of half "
+                        + "the median pipeline throughput on the last pipeline run's service; its bound is maxDelay "
+                        + "+ 2 x the median batch time of that phase (a sentence waits at most maxDelay for its "
+                        + "batch to close and at most one running batch before its own). Whole run took %d s.%n%n",
                 modelName, inputs.model(), sentences, source, guarantee, partitions, commitIntervalMs,
                 threads == 0 ? "default" : Integer.toString(threads), policy.maxSentences(), policy.maxTokens(),
                 policy.maxDelay().toMillis(), policy.maxQueued(), policy.workers(),
-                Runtime.getRuntime().availableProcessors(), repeats, took.toSeconds()));
+                Runtime.getRuntime().availableProcessors(), warmupPairs, 100 * tolerance, repeats,
+                took.toSeconds()));
         text.append("| stage | sent/s | target tok/s |\n|---|---:|---:|\n");
         text.append(String.format(Locale.ROOT, "| bare MicroBatcher | %.1f | %.0f |%n", bareSentences, bareTokens));
         text.append(String.format(Locale.ROOT, "| full pipeline | %.1f | %.0f |%n", pipelineSentences,
                 pipelineTokens));
         text.append(String.format(Locale.ROOT, "| pipeline / bare | %.2f | |%n%n", pipelineSentences / bareSentences));
         if (latency != null) {
-            text.append("| offered rate (ev/s) | events | p50 (ms) | p99 (ms) | max (ms) |\n"
-                    + "|---:|---:|---:|---:|---:|\n");
-            text.append(String.format(Locale.ROOT, "| %.1f | %d | %d | %d | %d |%n%n", latency.rate(),
-                    latency.events(), latency.p50(), latency.p99(), latency.max()));
+            long bound = policy.maxDelay().toMillis() + 2 * latency.medianBatch();
+            text.append("| offered rate (ev/s) | events | p50 (ms) | p99 (ms) | max (ms) | median batch (ms) "
+                    + "| bound (ms) | p99 / bound |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            text.append(String.format(Locale.ROOT, "| %.1f | %d | %d | %d | %d | %d | %d | %.2f |%n%n",
+                    latency.rate(), latency.events(), latency.p50(), latency.p99(), latency.max(),
+                    latency.medianBatch(), bound, (double) latency.p99() / bound));
         }
         if (!sweep.isEmpty()) {
             text.append(String.format(Locale.ROOT, "Sweep: first %d sentences, throughput median of %d, latency for "
