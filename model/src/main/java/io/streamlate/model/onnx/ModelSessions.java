@@ -13,10 +13,10 @@ import io.streamlate.model.manifest.GraphSpec;
 import io.streamlate.model.manifest.Manifest;
 import io.streamlate.model.manifest.Precision;
 
-import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -140,28 +140,12 @@ public final class ModelSessions implements AutoCloseable {
      */
     public StepOutput step(long[] previousIds, FloatMatrix state, EncoderStates states, StepBuffers buffers) {
         int rows = previousIds.length;
-        int sourceLength = states.sourceLength();
-        try (OnnxTensor previous = OnnxTensor.createTensor(environment, buffers.previousIds(previousIds),
-                     new long[] {rows});
-             OnnxTensor stateTensor = OnnxTensor.createTensor(environment, buffers.stateIn(state),
-                     new long[] {rows, state.columns()});
-             OnnxTensor logProbs = OnnxTensor.createTensor(environment, buffers.logProbs(rows * vocabulary),
-                     new long[] {rows, vocabulary});
-             OnnxTensor nextState = OnnxTensor.createTensor(environment, buffers.stateOut(state.data().length),
-                     new long[] {rows, state.columns()});
-             OnnxTensor attention = OnnxTensor.createTensor(environment, buffers.attention(rows * sourceLength),
-                     new long[] {rows, sourceLength});
-             OrtSession.Result ignored = decoder.run(Map.of(
-                     decoderSpec.input(Roles.PREVIOUS_IDS).name(), previous,
-                     decoderSpec.input(Roles.DECODER_STATE).name(), stateTensor,
-                     decoderSpec.input(Roles.MEMORY).name(), states.memory(),
-                     decoderSpec.input(Roles.SOURCE_MASK).name(), states.mask()), Map.of(
-                     decoderSpec.output(Roles.LOG_PROBS).name(), logProbs,
-                     decoderSpec.output(Roles.DECODER_STATE).name(), nextState,
-                     decoderSpec.output(Roles.ATTENTION).name(), attention))) {
+        try (OnnxTensor logProbs = OnnxTensor.createTensor(environment, buffers.logProbs(rows * vocabulary),
+                new long[] {rows, vocabulary})) {
+            runStep(decoder, decoderSpec, previousIds, state, states, buffers, Map.of(),
+                    Map.of(Roles.LOG_PROBS, logProbs));
             return new StepOutput(StepBuffers.read(buffers.logProbs(rows * vocabulary), rows, vocabulary),
-                    StepBuffers.read(buffers.stateOut(state.data().length), rows, state.columns()),
-                    StepBuffers.read(buffers.attention(rows * sourceLength), rows, sourceLength));
+                    nextState(buffers, state), attention(buffers, rows, states));
         } catch (OrtException e) {
             throw new TranslationException(Reason.INFERENCE_FAILED, "decoder step failed: " + e.getMessage(), e);
         }
@@ -180,41 +164,65 @@ public final class ModelSessions implements AutoCloseable {
             throw new IllegalStateException("this model's sessions have no top-k decoder step");
         }
         int rows = previousIds.length;
-        int sourceLength = states.sourceLength();
-        try (OnnxTensor previous = OnnxTensor.createTensor(environment, buffers.previousIds(previousIds),
-                     new long[] {rows});
-             OnnxTensor stateTensor = OnnxTensor.createTensor(environment, buffers.stateIn(state),
-                     new long[] {rows, state.columns()});
-             OnnxTensor kTensor = OnnxTensor.createTensor(environment, buffers.k(k), new long[] {1});
+        try (OnnxTensor kTensor = OnnxTensor.createTensor(environment, buffers.k(k), new long[] {1});
              OnnxTensor topLogProbs = OnnxTensor.createTensor(environment, buffers.logProbs(rows * k),
                      new long[] {rows, k});
              OnnxTensor topIds = OnnxTensor.createTensor(environment, buffers.topIds(rows * k),
-                     new long[] {rows, k});
-             OnnxTensor nextState = OnnxTensor.createTensor(environment, buffers.stateOut(state.data().length),
-                     new long[] {rows, state.columns()});
-             OnnxTensor attention = OnnxTensor.createTensor(environment, buffers.attention(rows * sourceLength),
-                     new long[] {rows, sourceLength});
-             OrtSession.Result ignored = topKDecoder.run(Map.of(
-                     topKSpec.input(Roles.PREVIOUS_IDS).name(), previous,
-                     topKSpec.input(Roles.DECODER_STATE).name(), stateTensor,
-                     topKSpec.input(Roles.MEMORY).name(), states.memory(),
-                     topKSpec.input(Roles.SOURCE_MASK).name(), states.mask(),
-                     topKSpec.input(Roles.K).name(), kTensor), Map.of(
-                     topKSpec.output(Roles.TOP_LOG_PROBS).name(), topLogProbs,
-                     topKSpec.output(Roles.TOP_IDS).name(), topIds,
-                     topKSpec.output(Roles.DECODER_STATE).name(), nextState,
-                     topKSpec.output(Roles.ATTENTION).name(), attention))) {
+                     new long[] {rows, k})) {
+            runStep(topKDecoder, topKSpec, previousIds, state, states, buffers, Map.of(Roles.K, kTensor),
+                    Map.of(Roles.TOP_LOG_PROBS, topLogProbs, Roles.TOP_IDS, topIds));
             LongBuffer ids = buffers.topIds(rows * k);
             int[] candidates = new int[rows * k];
             for (int i = 0; i < candidates.length; i++) {
                 candidates[i] = (int) ids.get(i);
             }
             return new TopKStep(StepBuffers.read(buffers.logProbs(rows * k), rows, k), candidates,
-                    StepBuffers.read(buffers.stateOut(state.data().length), rows, state.columns()),
-                    StepBuffers.read(buffers.attention(rows * sourceLength), rows, sourceLength));
+                    nextState(buffers, state), attention(buffers, rows, states));
         } catch (OrtException e) {
             throw new TranslationException(Reason.INFERENCE_FAILED, "decoder step failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Runs a decoder step graph on what both step graphs share (previous ids, state, memory and mask in; next
+     * state and attention out, pinned to {@code buffers}) plus the graph's own inputs and pinned outputs, by role.
+     */
+    private void runStep(OrtSession session, GraphSpec spec, long[] previousIds, FloatMatrix state,
+                         EncoderStates states, StepBuffers buffers, Map<String, OnnxTensor> ownInputs,
+                         Map<String, OnnxTensor> ownOutputs) throws OrtException {
+        int rows = previousIds.length;
+        int sourceLength = states.sourceLength();
+        try (OnnxTensor previous = OnnxTensor.createTensor(environment, buffers.previousIds(previousIds),
+                     new long[] {rows});
+             OnnxTensor stateTensor = OnnxTensor.createTensor(environment, buffers.stateIn(state),
+                     new long[] {rows, state.columns()});
+             OnnxTensor nextState = OnnxTensor.createTensor(environment, buffers.stateOut(state.data().length),
+                     new long[] {rows, state.columns()});
+             OnnxTensor attention = OnnxTensor.createTensor(environment, buffers.attention(rows * sourceLength),
+                     new long[] {rows, sourceLength})) {
+            Map<String, OnnxTensor> inputs = new HashMap<>(Map.of(
+                    spec.input(Roles.PREVIOUS_IDS).name(), previous,
+                    spec.input(Roles.DECODER_STATE).name(), stateTensor,
+                    spec.input(Roles.MEMORY).name(), states.memory(),
+                    spec.input(Roles.SOURCE_MASK).name(), states.mask()));
+            ownInputs.forEach((role, tensor) -> inputs.put(spec.input(role).name(), tensor));
+            Map<String, OnnxTensor> outputs = new HashMap<>(Map.of(
+                    spec.output(Roles.DECODER_STATE).name(), nextState,
+                    spec.output(Roles.ATTENTION).name(), attention));
+            ownOutputs.forEach((role, tensor) -> outputs.put(spec.output(role).name(), tensor));
+            try (OrtSession.Result ignored = session.run(inputs, outputs)) {
+                // every output was written into a pinned buffer
+            }
+        }
+    }
+
+    private static FloatMatrix nextState(StepBuffers buffers, FloatMatrix state) {
+        return StepBuffers.read(buffers.stateOut(state.data().length), state.rows(), state.columns());
+    }
+
+    private static FloatMatrix attention(StepBuffers buffers, int rows, EncoderStates states) {
+        int sourceLength = states.sourceLength();
+        return StepBuffers.read(buffers.attention(rows * sourceLength), rows, sourceLength);
     }
 
     private static OnnxTensor output(OrtSession.Result result, GraphSpec spec, String role) {
