@@ -37,7 +37,7 @@ MAX_SOURCE_LENGTH = 200
 SPECIAL_TOKENS = {"pad": train.PAD, "unk": 1, "bos": train.BOS, "eos": train.EOS}
 # How the engine reads word links off this model's attention: the rule with the lowest AER on the Hansards gold
 # alignments (bench/alignment_aer.py; results in bench/results/alignment-aer-*.md).
-LINK_RULE = "argmax"
+LINK_RULE = "threshold=0.4"
 
 
 def tensor_spec(name: str, dtype: str, shape: list) -> dict:
@@ -147,7 +147,8 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_manifest(out: Path, model: Seq2Seq, history: dict, specs: dict, version: str) -> dict:
+def write_manifest(out: Path, model: Seq2Seq, history: dict, specs: dict, version: str,
+                   link_rule: str = LINK_RULE) -> dict:
     corpus = json.loads((out / "corpus.json").read_text()) if (out / "corpus.json").exists() else {}
     metrics_path = out / "metrics.json"
     scores = json.loads(metrics_path.read_text()) if metrics_path.exists() else None
@@ -170,7 +171,7 @@ def write_manifest(out: Path, model: Seq2Seq, history: dict, specs: dict, versio
         "special_tokens": SPECIAL_TOKENS,
         "max_source_length": MAX_SOURCE_LENGTH,
         "decoding_defaults": {"beam_size": tuned["beam_size"], "length_penalty": tuned["length_penalty"],
-                              "max_length_a": 2.0, "max_length_b": 10, "link_rule": LINK_RULE},
+                              "max_length_a": 2.0, "max_length_b": 10, "link_rule": link_rule},
         "corpus": {"sha256": corpus.get("sha256"), "pairs": corpus.get("pairs")},
         "training": {k: history[k] for k in ("steps", "epochs", "target_tokens", "train_seconds")}
                     | {"dev_loss": history["dev_loss"][-1:] if history["dev_loss"] else [],
