@@ -44,8 +44,8 @@ run full --variants FULL "$@"
 {
   echo "# Engine profile (JFR), $(date -u +%F)"
   echo
-  echo "Command: \`mvn -q install -DskipTests && bash bench/profile.sh\`; $(nproc) cores, model model/artifacts/en-fr,"
-  echo "the engine benchmark's first 200 test sentences, batch 64, greedy then beam 4, 2 ORT threads."
+  echo "Command: \`mvn -q install -DskipTests && SENTENCES=${SENTENCES:-200} bash bench/profile.sh $*\`; $(nproc) cores;"
+  echo "the engine benchmark's first ${SENTENCES:-200} test sentences, batch 64, greedy then beam 4, 2 ORT threads."
   echo
   summarise topk
   summarise full
