@@ -68,16 +68,8 @@ public final class EngineBenchmark implements Callable<Integer> {
     @Option(names = "--variants", split = ",", description = "of FULL, FLOAT32, INT8 (default: all)")
     List<Variant> variants = List.of(Variant.FULL, Variant.FLOAT32, Variant.INT8);
 
-    @Option(names = "--repeats", description = "timed runs per configuration, median reported (default: "
-            + "${DEFAULT-VALUE})")
-    int repeats = 5;
-
-    @Option(names = "--tolerance", description = "warm-up ends when the last three runs agree within this share "
-            + "of their median (default: ${DEFAULT-VALUE})")
-    double tolerance = 0.05;
-
-    @Option(names = "--max-warmups", description = "at most this many warm-up runs (default: ${DEFAULT-VALUE})")
-    int maxWarmups = 12;
+    @Mixin
+    SteadyState steady = new SteadyState(12);
 
     @Option(names = "--threads", description = "ORT intra-op threads = torch threads (default: ${DEFAULT-VALUE})")
     int threads = 2;
@@ -132,10 +124,10 @@ public final class EngineBenchmark implements Callable<Integer> {
                     modelName = translator.manifest().modelId() + " " + translator.manifest().modelVersion();
                     meanSourceTokens = sentences.stream().mapToInt(s -> translator.tokenize(s).cost()).average()
                             .orElse(0);
-                    JavaRunner runner = new JavaRunner(translator, tolerance, maxWarmups);
+                    JavaRunner runner = new JavaRunner(translator, steady);
                     for (int beam : beamSizes) {
                         for (int batch : batchSizes) {
-                            Measurement m = runner.measure(sentences, beam, batch, repeats);
+                            Measurement m = runner.measure(sentences, beam, batch);
                             System.out.printf(Locale.ROOT, "%s, beam %d, batch %d: %.0f tok/s (%d warm-up runs, "
                                             + "spread %.1f%%)%n", variant.label, beam, batch, m.tokensPerSecond(),
                                     m.warmups(), 100 * m.spread());
@@ -145,7 +137,7 @@ public final class EngineBenchmark implements Callable<Integer> {
                 }
             }
             TorchRunner torch = new TorchRunner(python, Path.of("bench/torch_bench.py"), inputs.model(), checkpoint,
-                    tiny, sentenceList, noTorch ? List.of() : batchSizes, noTorch ? List.of() : beamSizes, repeats,
+                    tiny, sentenceList, noTorch ? List.of() : batchSizes, noTorch ? List.of() : beamSizes, steady.repeats,
                     threads, noTorch);
             TorchRunner.Results torchResults = torch.run();
             List<Quality> quality = new ArrayList<>();
@@ -236,7 +228,7 @@ public final class EngineBenchmark implements Callable<Integer> {
                         + "within %.0f%% (count and spread of the timed runs below). Tokens are target subwords, "
                         + "EOS excluded. PyTorch beam is decode.beam, one sentence at a time.%n%n", modelName,
                 inputs.model(), sentences, source, meanSourceTokens, threads,
-                Runtime.getRuntime().availableProcessors(), repeats, 100 * tolerance));
+                Runtime.getRuntime().availableProcessors(), steady.repeats, 100 * steady.tolerance));
         out.append("| decoding | batch |");
         for (Variant variant : variants) {
             out.append(' ').append(variant.label).append(" tok/s |");

@@ -79,15 +79,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "-n", description = "first N sentences (default: ${DEFAULT-VALUE})")
     int count = 400;
 
-    @Option(names = "--repeats", description = "timed pairs, medians reported (default: ${DEFAULT-VALUE})")
-    int repeats = 5;
-
-    @Option(names = "--tolerance", description = "warm-up ends when the last three pipeline runs agree within "
-            + "this share of their median (default: ${DEFAULT-VALUE})")
-    double tolerance = 0.05;
-
-    @Option(names = "--max-warmups", description = "at most this many warm-up pairs (default: ${DEFAULT-VALUE})")
-    int maxWarmups = 10;
+    @Mixin
+    SteadyState steady = new SteadyState(10);
 
     @Option(names = "--partitions", description = "input (and output) topic partitions (default: ${DEFAULT-VALUE})")
     int partitions = 4;
@@ -135,8 +128,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     @Option(names = "--no-sweep", description = "skip the sweep")
     boolean noSweep;
-
-    private static final int STEADY_RUNS = 3;
 
     private final String[] args;
     private int run;
@@ -194,8 +185,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             // keeps speeding up for minutes) reaches both sides alike. Warm-up pairs go on until the last three
             // pipeline runs agree within the tolerance; then the timed pairs, latency on the last pipeline run.
             List<Double> warm = new ArrayList<>();
-            while (warm.size() < maxWarmups && (warm.size() < STEADY_RUNS
-                    || JavaRunner.spread(warm.subList(warm.size() - STEADY_RUNS, warm.size())) > tolerance)) {
+            while (steady.needsWarmup(warm)) {
                 Throughput b = bareRun(models, policy, sentences);
                 Result p = pipelineRun(env, policy, sentences, 0, List.copyOf(warm), "warm-up");
                 warm.add(p.throughput().sentencesPerSecond());
@@ -203,15 +193,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         p.throughput().sentencesPerSecond());
             }
             warmupPairs = warm.size();
-            for (int r = 0; r < repeats; r++) {
+            for (int r = 0; r < steady.repeats; r++) {
                 Throughput b = bareRun(models, policy, sentences);
                 bare.add(b);
-                boolean measureLatency = r == repeats - 1;
+                boolean measureLatency = r == steady.repeats - 1;
                 Result result = pipelineRun(env, policy, sentences, measureLatency ? latencySeconds : 0,
                         pipeline.stream().map(Throughput::sentencesPerSecond).toList(), "main");
                 pipeline.add(result.throughput());
                 latency = result.latency();
-                progress("pair %d/%d: bare %.1f sent/s (%.0f tok/s), pipeline %.1f sent/s", r + 1, repeats,
+                progress("pair %d/%d: bare %.1f sent/s (%.0f tok/s), pipeline %.1f sent/s", r + 1, steady.repeats,
                         b.sentencesPerSecond(), b.tokens() / b.seconds(), result.throughput().sentencesPerSecond());
             }
             // 4. sweep
@@ -533,7 +523,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 modelName, inputs.model(), sentences, source, guarantee, partitions, commitIntervalMs,
                 threads == 0 ? "default" : Integer.toString(threads), policy.maxSentences(), policy.maxTokens(),
                 policy.maxDelay().toMillis(), policy.maxQueued(), policy.workers(),
-                Runtime.getRuntime().availableProcessors(), warmupPairs, 100 * tolerance, repeats,
+                Runtime.getRuntime().availableProcessors(), warmupPairs, 100 * steady.tolerance, steady.repeats,
                 took.toSeconds()));
         text.append("| stage | sent/s | target tok/s |\n|---|---:|---:|\n");
         text.append(String.format(Locale.ROOT, "| bare MicroBatcher | %.1f | %.0f |%n", bareSentences, bareTokens));

@@ -43,26 +43,22 @@ public final class StepBuffers {
 
     FloatBuffer stateOut(int size) {
         stateOut = fit(stateOut, size);
-        stateOut.limit(size);
-        return stateOut;
+        return stateOut.limit(size);
     }
 
     FloatBuffer attention(int size) {
         attention = fit(attention, size);
-        attention.limit(size);
-        return attention;
+        return attention.limit(size);
     }
 
     FloatBuffer logProbs(int size) {
         logProbs = fit(logProbs, size);
-        logProbs.limit(size);
-        return logProbs;
+        return logProbs.limit(size);
     }
 
     LongBuffer topIds(int size) {
         topIds = fit(topIds, size);
-        topIds.limit(size);
-        return topIds;
+        return topIds.limit(size);
     }
 
     /** The buffer, cleared, or a larger one when it holds fewer than {@code size} values. */
