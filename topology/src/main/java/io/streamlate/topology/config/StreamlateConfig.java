@@ -57,6 +57,8 @@ public final class StreamlateConfig extends AbstractConfig {
     public static final String KEEP_MASS_PERMILLE = "streamlate.alignment.keep.mass.permille";
     public static final String KEEP_MAX = "streamlate.alignment.keep.max";
     public static final String LINK_RULE = "streamlate.alignment.link.rule";
+    public static final String BEAM_SIZE = "streamlate.decoding.beam.size";
+    public static final String LENGTH_PENALTY = "streamlate.decoding.length.penalty";
     public static final String PENDING_STORE = "streamlate.store.pending";
     public static final String MODELS = "streamlate.models";
     public static final String DEVICE = "streamlate.device";
@@ -124,6 +126,12 @@ public final class StreamlateConfig extends AbstractConfig {
             .define(LINK_RULE, Type.STRING, null, Validators.linkRule(), Importance.MEDIUM,
                     "how word links are read off the attention, [consuming:](argmax|threshold=T|argmax+threshold=T);"
                             + " default: each model's decoding_defaults.link_rule")
+            .define(BEAM_SIZE, Type.INT, null, Validators.optional(Range.between(1, 64)), Importance.MEDIUM,
+                    "beam search width, 1 = greedy (fastest: beam 8 costs about twice beam 4's time); default: each "
+                            + "model's decoding_defaults.beam_size")
+            .define(LENGTH_PENALTY, Type.DOUBLE, null, Validators.optional(Range.between(0, 10)), Importance.LOW,
+                    "beam hypotheses rank by log-probability / length^penalty; default: each model's "
+                            + "decoding_defaults.length_penalty")
             .define(PENDING_STORE, Type.STRING, "pending-translations", Validators.storeName(), Importance.LOW,
                     "the changelogged store of inputs not yet answered; renaming it loses what is pending")
             .define(MODELS, Type.LIST, DEFAULT_MODELS, Validators.modelDirectories(), Importance.HIGH,
@@ -204,7 +212,9 @@ public final class StreamlateConfig extends AbstractConfig {
                 batch, Duration.ofMillis(getInt(PUNCTUATION_INTERVAL_MS)), Duration.ofMillis(getInt(OFFER_TIMEOUT_MS)),
                 Duration.ofMillis(getInt(OFFER_MAX_BLOCK_MS)), new PausePolicy(pauseAt, resumeBelow),
                 new KeepPolicy(getInt(KEEP_MASS_PERMILLE), getInt(KEEP_MAX)),
-                Optional.ofNullable(getString(LINK_RULE)).map(LinkRule::parse), getString(PENDING_STORE));
+                new DecodingOverrides(Optional.ofNullable(getInt(BEAM_SIZE)), Optional.ofNullable(getDouble(
+                        LENGTH_PENALTY)), Optional.ofNullable(getString(LINK_RULE)).map(LinkRule::parse)),
+                getString(PENDING_STORE));
     }
 
     /** The models to load and how their sessions run. */

@@ -2,7 +2,6 @@ package io.streamlate.topology.config;
 
 import io.streamlate.model.TranslationOptions;
 import io.streamlate.model.Translator;
-import io.streamlate.model.alignment.LinkRule;
 import io.streamlate.model.batching.BatchPolicy;
 import io.streamlate.schemas.alignment.KeepPolicy;
 import io.streamlate.topology.backpressure.PausePolicy;
@@ -27,14 +26,14 @@ import java.util.Optional;
  * @param offerMaxBlock         the longest one process() call waits in all
  * @param pausePolicy           when the backpressure controller pauses and resumes consumption
  * @param keepPolicy            which attention weights the Alignment records keep
- * @param linkRule              how word links are read off the attention; empty = each model's own rule
+ * @param decoding              what changes in each model's published decoding defaults
  * @param pendingStoreName      the changelogged store of inputs not yet answered
  */
 public record TopologyConfig(String inputTopic, String translationsTopic, String alignmentsTopic,
                              String deadLetterTopic, Optional<String> defaultTargetLanguage, int maxTextChars,
                              BatchPolicy batchPolicy, Duration punctuationInterval, Duration offerTimeout,
                              Duration offerMaxBlock, PausePolicy pausePolicy, KeepPolicy keepPolicy,
-                             Optional<LinkRule> linkRule, String pendingStoreName) {
+                             DecodingOverrides decoding, String pendingStoreName) {
 
     public TopologyConfig {
         Objects.requireNonNull(inputTopic, "inputTopic");
@@ -48,13 +47,12 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
         Objects.requireNonNull(offerMaxBlock, "offerMaxBlock");
         Objects.requireNonNull(pausePolicy, "pausePolicy");
         Objects.requireNonNull(keepPolicy, "keepPolicy");
-        Objects.requireNonNull(linkRule, "linkRule");
+        Objects.requireNonNull(decoding, "decoding");
         Objects.requireNonNull(pendingStoreName, "pendingStoreName");
     }
 
-    /** The engine options for a model: its published defaults, with this configuration's link rule if one is set. */
+    /** The engine options for a model: its published defaults, with what this configuration overrides. */
     public TranslationOptions engineOptions(Translator translator) {
-        TranslationOptions defaults = translator.defaultOptions();
-        return linkRule.map(defaults::withLinkRule).orElse(defaults);
+        return decoding.applyTo(translator.defaultOptions());
     }
 }

@@ -4,6 +4,7 @@ import io.streamlate.model.batching.Completion;
 import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.topology.processing.TranslationProcessor.Sinks;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the processor forwards for an input, on the stream thread: its Translation and Alignment, or its dead letter,
- * each with the input's key and timestamp, reported to the listener.
+ * each with the input's key and timestamp (a dead letter also with KIP-1034's error headers), reported to the
+ * listener.
  */
 final class Outputs {
 
@@ -41,7 +43,8 @@ final class Outputs {
                     sinks.alignments());
             listener.translated(input.pair(), endToEnd);
         } else if (completion instanceof Completion.Failed<Long> failed) {
-            deadLetter(input, input.event().getId(), DeadLetters.of(input, failed.error(), now));
+            deadLetter(input, input.event().getId(), DeadLetters.of(input, failed.error(), now),
+                    DeadLetterHeaders.failed(input, failed.error()));
         }
     }
 
@@ -49,13 +52,14 @@ final class Outputs {
     void rejected(PendingInput input, Reading.Rejected rejected) {
         deadLetter(input, rejected.id(), DeadLetters.of(input.key(), input.value(), input.topic(), input.partition(),
                 input.offset(), input.timestamp(), rejected.errorClass(), rejected.reason(),
-                context.currentSystemTimeMs()));
+                context.currentSystemTimeMs()), DeadLetterHeaders.rejected(input, rejected.errorClass(),
+                rejected.reason()));
     }
 
-    private void deadLetter(PendingInput input, String id, DeadLetter letter) {
+    private void deadLetter(PendingInput input, String id, DeadLetter letter, Headers headers) {
         RecordLog.about(LOG.atInfo(), input, id).addKeyValue("error_class", letter.getErrorClass())
                 .log("dead-lettered: {}", letter.getReason());
-        context.forward(new Record<>(input.key(), letter, input.timestamp()), sinks.deadLetters());
+        context.forward(new Record<>(input.key(), letter, input.timestamp(), headers), sinks.deadLetters());
         listener.deadLettered(letter.getErrorClass());
     }
 }

@@ -283,7 +283,9 @@ final class EndToEndFixture implements AutoCloseable {
         }
 
         private static <V> ConsumerRecord<byte[], V> typed(ConsumerRecord<byte[], byte[]> record, V value) {
-            return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.key(), value);
+            return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                    record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), record.key(),
+                    value, record.headers(), record.leaderEpoch());
         }
     }
 }

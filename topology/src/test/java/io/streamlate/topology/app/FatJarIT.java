@@ -102,6 +102,8 @@ class FatJarIT {
         assertThat(process.exitValue()).isZero();
         assertThat(Files.readString(stdout, StandardCharsets.UTF_8)).as("standard output holds the links alone, "
                 + "logs go to standard error").matches("[0-2]-[0-2]( [0-2]-[0-2])*\n");
+        assertThat(Files.readString(temp.resolve("align.log"), StandardCharsets.UTF_8))
+                .as("a CPU run says nothing about CUDA").doesNotContainIgnoringCase("cuda").doesNotContain("GPU");
     }
 
     @Test

@@ -11,9 +11,11 @@ import io.streamlate.topology.backpressure.BackpressureController;
 import io.streamlate.topology.backpressure.PausePolicy;
 import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
+import io.streamlate.topology.processing.DeadLetterHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -170,6 +172,14 @@ class StreamlateServiceEndToEndTest {
                 assertThat(dead.put(key, record.value().getErrorClass())).as("second dead letter for %s", key)
                         .isNull();
                 assertThat(record.value().getTopic()).isEqualTo(topology.inputTopic());
+                // the KIP-1034 error headers, as Kafka Streams' own dead-letter records carry them
+                assertThat(header(record, DeadLetterHeaders.TOPIC)).isEqualTo(topology.inputTopic());
+                assertThat(header(record, DeadLetterHeaders.OFFSET))
+                        .isEqualTo(Long.toString(record.value().getOffset()));
+                assertThat(header(record, DeadLetterHeaders.PARTITION))
+                        .isEqualTo(Integer.toString(record.value().getPartition()));
+                assertThat(header(record, DeadLetterHeaders.MESSAGE)).isEqualTo(record.value().getReason());
+                assertThat(header(record, DeadLetterHeaders.EXCEPTION)).startsWith("io.streamlate.");
             }
             assertThat(dead).isEqualTo(bad);
 
@@ -235,5 +245,10 @@ class StreamlateServiceEndToEndTest {
             assertThat(translatedPerKey).isEqualTo(sentPerKey);
             assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
+    }
+
+    private static String header(ConsumerRecord<byte[], ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package io.streamlate.topology.config;
 
+import io.streamlate.model.TranslationOptions;
 import io.streamlate.model.alignment.LinkRule;
 import io.streamlate.model.batching.BatchPolicy;
 import io.streamlate.model.manifest.Precision;
@@ -54,7 +55,17 @@ class StreamlateConfigTest {
         assertThat(config.pausePolicy()).isEqualTo(new PausePolicy(192, 64));
         assertThat(config.keepPolicy()).isEqualTo(new KeepPolicy(950, 8));
         assertThat(config.pendingStoreName()).isEqualTo("pending-translations");
-        assertThat(config.linkRule()).as("each model's own rule").isEmpty();
+        assertThat(config.decoding()).as("each model's own decoding").isEqualTo(DecodingOverrides.NONE);
+    }
+
+    @Test
+    void decodingOverridesReplaceOnlyWhatIsSet() {
+        TranslationOptions published = TranslationOptions.DEFAULT.withBeamSize(8).withLengthPenalty(1.4)
+                .withLinkRule(LinkRule.parse("threshold=0.4"));
+        assertThat(DecodingOverrides.NONE.applyTo(published)).isEqualTo(published);
+        TranslationOptions greedy = topology(properties(StreamlateConfig.BEAM_SIZE, "1")).decoding()
+                .applyTo(published);
+        assertThat(greedy).isEqualTo(published.withBeamSize(1));
     }
 
     @Test
@@ -69,12 +80,14 @@ class StreamlateConfigTest {
                 StreamlateConfig.OFFER_MAX_BLOCK_MS, "0", StreamlateConfig.PAUSE_AT_QUEUED, "400",
                 StreamlateConfig.RESUME_BELOW_QUEUED, "100", StreamlateConfig.KEEP_MASS_PERMILLE, "1000",
                 StreamlateConfig.KEEP_MAX, "1000", StreamlateConfig.LINK_RULE, "consuming:threshold=0.4",
+                StreamlateConfig.BEAM_SIZE, "2", StreamlateConfig.LENGTH_PENALTY, "0.6",
                 StreamlateConfig.PENDING_STORE, "pending", "application.id", "not ours",
                 "streamlate.serde.max.payload.bytes", "1000"));
         assertThat(config).isEqualTo(new TopologyConfig("in", "out", "align", "dlq", Optional.of("fr"), 300,
                 new BatchPolicy(100, 2048, Duration.ZERO, 400, 2, 300), Duration.ofMillis(5), Duration.ofMillis(50),
                 Duration.ZERO, new PausePolicy(400, 100), new KeepPolicy(1000, 1000),
-                Optional.of(LinkRule.parse("consuming:threshold=0.4")), "pending"));
+                new DecodingOverrides(Optional.of(2), Optional.of(0.6),
+                        Optional.of(LinkRule.parse("consuming:threshold=0.4"))), "pending"));
     }
 
     @ParameterizedTest
@@ -83,6 +96,9 @@ class StreamlateConfigTest {
             "streamlate.topic.translations    | sentences",
             "streamlate.default.target.language | '  '",
             "streamlate.max.text.chars        | 0",
+            "streamlate.decoding.beam.size    | 0",
+            "streamlate.decoding.beam.size    | 65",
+            "streamlate.decoding.length.penalty | -1",
             "streamlate.max.text.chars        | many",
             "streamlate.batch.max.sentences   | 0",
             "streamlate.batch.max.tokens      | -1",

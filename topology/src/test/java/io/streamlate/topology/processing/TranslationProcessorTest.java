@@ -18,6 +18,8 @@ import io.streamlate.topology.TranslationTopology;
 import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -265,7 +267,19 @@ class TranslationProcessorTest {
         assertThat(new String(letter.getOriginalKey().array(), StandardCharsets.UTF_8)).isEqualTo("a");
         assertThat(letter.getTopic()).isEqualTo(TOPIC);
         assertThat(letter.getTimestamp()).isEqualTo(Instant.ofEpochMilli(100));
+        Headers headers = context.forwarded().get(0).record().headers();
+        assertThat(header(headers, DeadLetterHeaders.EXCEPTION)).isEqualTo(TranslationException.class.getName());
+        assertThat(header(headers, DeadLetterHeaders.MESSAGE)).isEqualTo("INFERENCE_FAILED: engine broke");
+        assertThat(header(headers, DeadLetterHeaders.STACKTRACE)).contains("engine broke", "\tat ");
+        assertThat(header(headers, DeadLetterHeaders.TOPIC)).isEqualTo(TOPIC);
+        assertThat(header(headers, DeadLetterHeaders.PARTITION)).isEqualTo("0");
+        assertThat(header(headers, DeadLetterHeaders.OFFSET)).isEqualTo("0");
         assertThat(pendingOffsets()).isEmpty();
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -323,6 +337,16 @@ class TranslationProcessorTest {
         assertThat(letters.get(3).getReason()).contains("11 characters");
         assertThat(letters.get(5).getReason()).contains("en-de");
         assertThat(letters).extracting(DeadLetter::getFailedAt).containsOnly(Instant.ofEpochMilli(1_000));
+        List<Headers> headers = context.forwarded().stream().map(f -> f.record().headers()).toList();
+        assertThat(headers).extracting(h -> header(h, DeadLetterHeaders.EXCEPTION)).containsExactly(
+                InvalidPayloadException.class.getName(), InvalidPayloadException.class.getName(),
+                TranslationException.class.getName(), TranslationException.class.getName(),
+                TranslationException.class.getName(), TranslationException.class.getName());
+        assertThat(headers).extracting(h -> header(h, DeadLetterHeaders.MESSAGE))
+                .containsExactlyElementsOf(letters.stream().map(DeadLetter::getReason).toList());
+        assertThat(headers).extracting(h -> header(h, DeadLetterHeaders.OFFSET))
+                .containsExactly("0", "1", "2", "3", "4", "5");
+        assertThat(headers).allSatisfy(h -> assertThat(h.lastHeader(DeadLetterHeaders.STACKTRACE)).isNull());
     }
 
     @Test
