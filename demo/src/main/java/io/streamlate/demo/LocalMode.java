@@ -32,6 +32,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,7 +132,10 @@ final class LocalMode {
                 }
                 String http = service.httpPort().map(port -> "http://127.0.0.1:" + port + "/metrics (and "
                         + "/health/live, /health/ready)").orElse("off");
-                return consume(kafka, registry, topics, http, () -> service.state() == KafkaStreams.State.ERROR);
+                String view = service.viewUrl().map(URI::toString).orElse("off");
+                out.println("Live alignment view (open it in a browser): " + view);
+                return consume(kafka, registry, topics, http, view,
+                        () -> service.state() == KafkaStreams.State.ERROR);
             }
         } finally {
             TempDirectories.delete(stateDirectory);
@@ -149,7 +153,7 @@ final class LocalMode {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private int consume(EmbeddedKafka kafka, ApicurioRegistry registry, Topics topics, String http,
+    private int consume(EmbeddedKafka kafka, ApicurioRegistry registry, Topics topics, String http, String view,
                         BooleanSupplier failed) {
         OutputPrinter printer = new OutputPrinter(out);
         try (KafkaConsumer<byte[], byte[]> outputs = new KafkaConsumer<>(Map.of(
@@ -178,8 +182,8 @@ final class LocalMode {
                     }
                     out.printf("Demo done. The service keeps translating what is produced to topic '%s' "
                                     + "(SentenceEvent, Avro):%n  bootstrap servers: %s%n  schema registry:   %s%n"
-                                    + "  metrics:           %s%nPress Ctrl-C to stop.%n%n", topics.input().name(),
-                            kafka.bootstrapServers(), registry.ccompatUrl(), http);
+                                    + "  metrics:           %s%n  live view:         %s%nPress Ctrl-C to stop.%n%n",
+                            topics.input().name(), kafka.bootstrapServers(), registry.ccompatUrl(), http, view);
                     out.flush();
                 }
                 if (failed.getAsBoolean()) {

@@ -49,6 +49,7 @@ class LocalModeDemoTest {
             assertThat(printed).containsPattern(Pattern.compile("\\[en -> fr] " + Pattern.quote(sentence)
                     + "\\R  translation: \\S.*\\R  alignment:   (\\d+-\\d+( \\d+-\\d+)*|\\(none\\))\\R    +\\|"));
         }
+        assertThat(printed).containsPattern("Live alignment view \\(open it in a browser\\): http://localhost:\\d+/");
         assertThat(printed).contains("(given, aligned; model log-prob");
         assertThat(printed).containsOnlyOnce("[dead letter] EMPTY_TEXT");
         assertThat(printed).contains("Demo done: " + sentences.size() + " translations, 1 dead letter(s).");

@@ -1,12 +1,15 @@
 package io.streamlate.topology.app;
 
 import io.streamlate.model.LanguagePair;
+import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.ErrorClass;
+import io.streamlate.schemas.avro.Translation;
 import io.streamlate.schemas.registry.SchemaRegistryException;
 import io.streamlate.topology.registry.RegistryHealth;
 import io.streamlate.topology.observability.Progress;
 import io.streamlate.topology.observability.StreamlateMetrics;
 import io.streamlate.topology.processing.ProcessingListener;
+import io.streamlate.topology.view.RecentTranslations;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Routes what the instance's processors report: dead letters and end-to-end latency to the metrics, registry
- * failures to the registry health (which the backpressure controller and the processors' retry gate read), and
- * the count of pending inputs to a gauge.
+ * failures to the registry health (which the backpressure controller and the processors' retry gate read), the
+ * count of pending inputs to a gauge, and published translations to the live view's window.
  */
 final class InstanceListener implements ProcessingListener {
 
@@ -24,12 +27,15 @@ final class InstanceListener implements ProcessingListener {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong lastOutputNanos = new AtomicLong(System.nanoTime());
     private final Duration stallAfter;
+    private final RecentTranslations recent;
 
     /** @param stallAfter how long pending inputs may go without any output before readiness says stalled */
-    InstanceListener(StreamlateMetrics metrics, RegistryHealth registry, Duration stallAfter) {
+    InstanceListener(StreamlateMetrics metrics, RegistryHealth registry, Duration stallAfter,
+                     RecentTranslations recent) {
         this.metrics = metrics;
         this.registry = registry;
         this.stallAfter = stallAfter;
+        this.recent = recent;
     }
 
     @Override
@@ -42,6 +48,11 @@ final class InstanceListener implements ProcessingListener {
     public void translated(LanguagePair pair, long endToEndMs) {
         lastOutputNanos.set(System.nanoTime());
         metrics.forwarded(pair, Duration.ofMillis(endToEndMs));
+    }
+
+    @Override
+    public void published(Translation translation, Alignment alignment) {
+        recent.offer(translation, alignment);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.streamlate.schemas.registry.RegistryConfig;
 import io.streamlate.topology.config.EngineSettings;
 import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
+import io.streamlate.topology.view.ViewSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -40,12 +41,13 @@ import java.util.TreeMap;
  *
  * @param httpHost        where the health and metrics server binds
  * @param httpPort        its port; -1 = none
+ * @param view            the live alignment view's window (served on the HTTP port)
  * @param shutdownTimeout how long closing waits for Kafka Streams, then for the batcher
  * @param stallAfter      how long pending inputs may go without output before readiness says stalled
  */
 public record ServiceConfig(Properties streams, TopologyConfig topology, Map<String, Object> serdes,
-                            EngineSettings engine, String httpHost, int httpPort, Duration shutdownTimeout,
-                            Duration stallAfter) {
+                            EngineSettings engine, String httpHost, int httpPort, ViewSettings view,
+                            Duration shutdownTimeout, Duration stallAfter) {
 
     public static final String DEFAULT_APPLICATION_ID = "streamlate";
     public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.EXACTLY_ONCE_V2;
@@ -69,6 +71,7 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(httpHost, "httpHost");
+        Objects.requireNonNull(view, "view");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(stallAfter, "stallAfter");
     }
@@ -168,7 +171,7 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
                     "must be at most half of max.poll.interval.ms (" + maxPollInterval + ")");
         }
         return new ServiceConfig(streams, topology, serdes, settings.engine(), settings.httpHost(),
-                settings.httpPort(), settings.shutdownTimeout(), settings.stallAfter());
+                settings.httpPort(), settings.view(), settings.shutdownTimeout(), settings.stallAfter());
     }
 
     /** Every effective setting, one {@code key=value} per line in key order, secrets masked: safe to log. */

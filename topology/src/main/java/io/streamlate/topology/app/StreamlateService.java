@@ -19,6 +19,8 @@ import io.streamlate.topology.registry.RegistryView;
 import io.streamlate.topology.registry.SchemaLookups;
 import io.streamlate.topology.observability.StreamlateMetrics;
 import io.streamlate.topology.processing.BatchSubmitter;
+import io.streamlate.topology.view.LiveView;
+import io.streamlate.topology.view.RecentTranslations;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -26,11 +28,13 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +66,7 @@ public final class StreamlateService implements AutoCloseable {
     private final MicroBatcher batcher;
     private final BackpressureController backpressure;
     private final InstanceListener listener;
+    private final RecentTranslations recent;
     private final PrometheusMeterRegistry meters;
     private final StreamlateMetrics metrics;
     private final SchemaRegistryClient registryClient;
@@ -93,7 +98,8 @@ public final class StreamlateService implements AutoCloseable {
                 .build();
         this.backpressure = new BackpressureController(config.topology().pausePolicy(), batcher::queued,
                 registryHealth::available);
-        this.listener = new InstanceListener(metrics, registryHealth, config.stallAfter());
+        this.recent = new RecentTranslations(config.view());
+        this.listener = new InstanceListener(metrics, registryHealth, config.stallAfter(), recent);
         metrics.gaugePendingInputs(listener::pending);
         metrics.gaugeBatcher(batcher::queued, batcher::inFlight);
         metrics.gaugePaused(() -> backpressure.reason() != BackpressureController.Reason.NONE);
@@ -152,9 +158,10 @@ public final class StreamlateService implements AutoCloseable {
         if (config.httpPort() >= 0) {
             health = HealthServer.start(config.httpHost(), config.httpPort(), meters, new HealthChecks(
                     () -> !models.languagePairs().isEmpty(), registryHealth::latest, state::get,
-                    streamThreadDied::get, listener::progress));
-            log.info("Health and metrics on http://{}:{}/ (health/live, health/ready, metrics)", config.httpHost(),
-                    health.port());
+                    streamThreadDied::get, listener::progress),
+                    config.view().enabled() ? new LiveView(recent).endpoints() : Map.of());
+            log.info("Health and metrics on http://{}:{}/ (health/live, health/ready, metrics){}", config.httpHost(),
+                    health.port(), config.view().enabled() ? "; the live alignment view at /" : "");
         }
     }
 
@@ -178,6 +185,12 @@ public final class StreamlateService implements AutoCloseable {
     /** The port of the health and metrics server, empty when it is off ({@code streamlate.http.port} = -1). */
     public Optional<Integer> httpPort() {
         return Optional.ofNullable(health).map(HealthServer::port);
+    }
+
+    /** The live alignment view's address on this machine; empty when the HTTP server or the view is off. */
+    public Optional<URI> viewUrl() {
+        return recent.settings().enabled() ? httpPort().map(port -> URI.create("http://localhost:" + port
+                + LiveView.PAGE_PATH)) : Optional.empty();
     }
 
     /** Closes everything in dependency order (see the class comment), each step bounded; idempotent. */

@@ -8,6 +8,7 @@ import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.schemas.alignment.KeepPolicy;
 import io.streamlate.schemas.serde.AvroSerdeConfig;
 import io.streamlate.topology.backpressure.PausePolicy;
+import io.streamlate.topology.view.ViewSettings;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
  * validator and documentation) and read once: a bad value fails with a {@link ConfigException} that names its key,
  * and an unknown {@code streamlate.*} key is an error, so a typo cannot pass unnoticed. Other keys (Kafka Streams',
  * the registry client's) are not read here. The parts of the service read their views: {@link #topology()},
- * {@link #engine()}, {@link #httpPort()}, {@link #shutdownTimeout()}. The configuration table of topology/README.md
+ * {@link #engine()}, {@link #httpPort()}, {@link #view()}, {@link #shutdownTimeout()}. The configuration table of topology/README.md
  * is {@link #markdownTable()} (a test keeps them equal).
  */
 public final class StreamlateConfig extends AbstractConfig {
@@ -67,6 +68,8 @@ public final class StreamlateConfig extends AbstractConfig {
     public static final String ENGINE_PRECISION = "streamlate.engine.precision";
     public static final String HTTP_PORT = "streamlate.http.port";
     public static final String HTTP_HOST = "streamlate.http.host";
+    public static final String VIEW_SIZE = "streamlate.view.size";
+    public static final String VIEW_MAX_PER_SECOND = "streamlate.view.max.per.second";
     public static final String SHUTDOWN_TIMEOUT_MS = "streamlate.shutdown.timeout.ms";
     public static final String HEALTH_STALL_MS = "streamlate.health.stall.ms";
     public static final String MAX_PAYLOAD_BYTES = AvroSerdeConfig.MAX_PAYLOAD_BYTES;
@@ -149,6 +152,12 @@ public final class StreamlateConfig extends AbstractConfig {
                     "health and metrics port; 0 = any free port, -1 = none")
             .define(HTTP_HOST, Type.STRING, "0.0.0.0", Validators.notBlank(), Importance.LOW,
                     "the address the health and metrics server binds; 0.0.0.0 = every interface")
+            .define(VIEW_SIZE, Type.INT, 50, Range.between(0, 1000), Importance.LOW,
+                    "translations the live alignment view at the HTTP port's / keeps in memory, newest first; 0 = "
+                            + "no view")
+            .define(VIEW_MAX_PER_SECOND, Type.DOUBLE, 5.0, Range.between(0.01, 1000), Importance.LOW,
+                    "at most this many translations a second enter the live view's window; above it the view "
+                            + "samples")
             .define(SHUTDOWN_TIMEOUT_MS, Type.INT, 30_000, Range.between(0, 600_000), Importance.LOW,
                     "how long closing waits for Kafka Streams and then for the batcher to drain")
             .define(HEALTH_STALL_MS, Type.INT, 60_000, Range.between(1000, 3_600_000), Importance.LOW,
@@ -234,6 +243,11 @@ public final class StreamlateConfig extends AbstractConfig {
     /** {@value #HTTP_HOST}: where the health and metrics server binds. */
     public String httpHost() {
         return getString(HTTP_HOST).trim();
+    }
+
+    /** The live alignment view's window. */
+    public ViewSettings view() {
+        return new ViewSettings(getInt(VIEW_SIZE), getDouble(VIEW_MAX_PER_SECOND));
     }
 
     public Duration stallAfter() {

@@ -13,21 +13,25 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The service's HTTP side, on the JDK's own server: {@code GET /metrics} (Prometheus text format),
  * {@code GET /health/live} and {@code GET /health/ready} (200 when healthy, else 503, with a JSON body listing each
- * check). Other methods get 405, other paths 404. Two daemon threads serve it; every answer is computed from cached
- * or in-memory state, so none waits on Kafka or the registry.
+ * check), and the endpoints other parts add ({@link HttpEndpoint}: the live view). Other methods get 405, other
+ * paths 404. Two daemon threads serve it; every answer is computed from cached or in-memory state, so none waits on
+ * Kafka or the registry.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -45,29 +49,43 @@ public final class HealthServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Map<String, Supplier<Response>> routes;
+    private final Map<String, Function<URI, Response>> routes;
 
-    private HealthServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry metrics,
-                         HealthChecks health) {
+    private HealthServer(HttpServer server, ExecutorService executor, Map<String, Function<URI, Response>> routes) {
         this.server = server;
         this.executor = executor;
-        this.routes = Map.of(
-                "/metrics", () -> new Response(200, PROMETHEUS_TYPE,
-                        metrics.scrape(PROMETHEUS_TYPE).getBytes(StandardCharsets.UTF_8)),
-                "/health/live", () -> verdict(health.liveness()),
-                "/health/ready", () -> verdict(health.readiness()));
+        this.routes = routes;
+    }
+
+    /** Every path the server answers, in path order (the 404 answer lists them). */
+    private static Map<String, Function<URI, Response>> routes(PrometheusMeterRegistry metrics, HealthChecks health,
+                                                               Map<String, HttpEndpoint> endpoints) {
+        Map<String, Function<URI, Response>> routes = new TreeMap<>();
+        routes.put("/metrics", uri -> new Response(200, PROMETHEUS_TYPE,
+                metrics.scrape(PROMETHEUS_TYPE).getBytes(StandardCharsets.UTF_8)));
+        routes.put("/health/live", uri -> verdict(health.liveness()));
+        routes.put("/health/ready", uri -> verdict(health.readiness()));
+        endpoints.forEach((path, endpoint) -> {
+            if (routes.putIfAbsent(path, uri -> new Response(200, endpoint.contentType(),
+                    endpoint.body().apply(uri))) != null) {
+                throw new IllegalArgumentException(path + " is served already");
+            }
+        });
+        return Collections.unmodifiableMap(routes);
     }
 
     /**
      * Listens on {@code host} (an address or name; {@code 0.0.0.0} = every interface) at {@code port}; 0 picks a
-     * free port, which {@link #port()} then tells.
+     * free port, which {@link #port()} then tells. {@code endpoints} are served beside metrics and health, by path.
      */
-    public static HealthServer start(String host, int port, PrometheusMeterRegistry metrics, HealthChecks health) {
+    public static HealthServer start(String host, int port, PrometheusMeterRegistry metrics, HealthChecks health,
+                                     Map<String, HttpEndpoint> endpoints) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
         }
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(health, "health");
+        Map<String, Function<URI, Response>> routes = routes(metrics, health, endpoints);
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -80,11 +98,11 @@ public final class HealthServer implements AutoCloseable {
             daemon.setDaemon(true);
             return daemon;
         });
-        HealthServer started = new HealthServer(server, executor, metrics, health);
+        HealthServer started = new HealthServer(server, executor, routes);
         server.createContext("/", started::answer);
         server.setExecutor(executor);
         server.start();
-        LOG.info("metrics and health endpoints on port {}", started.port());
+        LOG.info("HTTP endpoints {} on port {}", started.routes.keySet(), started.port());
         return started;
     }
 
@@ -94,15 +112,15 @@ public final class HealthServer implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Supplier<Response> route = routes.get(exchange.getRequestURI().getPath());
+            Function<URI, Response> route = routes.get(exchange.getRequestURI().getPath());
             Response response;
             if (route == null) {
-                response = text(404, "no such endpoint; try /metrics, /health/live or /health/ready");
+                response = text(404, "no such endpoint; try " + String.join(", ", routes.keySet()));
             } else if (!exchange.getRequestMethod().equals("GET")) {
                 exchange.getResponseHeaders().set("Allow", "GET");
                 response = text(405, exchange.getRequestMethod() + " not allowed; use GET");
             } else {
-                response = compute(route);
+                response = compute(route, exchange.getRequestURI());
             }
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
             exchange.sendResponseHeaders(response.status(), response.body().length);
@@ -113,9 +131,11 @@ public final class HealthServer implements AutoCloseable {
     }
 
     /** A failing check must still answer: the prober reads a 500 as down, and the log says why. */
-    private static Response compute(Supplier<Response> route) {
+    private static Response compute(Function<URI, Response> route, URI uri) {
         try {
-            return route.get();
+            return route.apply(uri);
+        } catch (IllegalArgumentException e) {
+            return text(400, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("health endpoint failed", e);
             return text(500, "failed: " + e);

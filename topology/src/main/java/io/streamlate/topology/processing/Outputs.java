@@ -1,7 +1,9 @@
 package io.streamlate.topology.processing;
 
 import io.streamlate.model.batching.Completion;
+import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.DeadLetter;
+import io.streamlate.schemas.avro.Translation;
 import io.streamlate.topology.processing.TranslationProcessor.Sinks;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
@@ -37,11 +39,12 @@ final class Outputs {
         long now = context.currentSystemTimeMs();
         if (completion instanceof Completion.Done<Long> done) {
             long endToEnd = now - input.receivedAtMs();
-            context.forward(new Record<>(input.key(), records.translation(input, done.result(), done.timings(),
-                    endToEnd), input.timestamp()), sinks.translations());
-            context.forward(new Record<>(input.key(), records.alignment(input, done.result()), input.timestamp()),
-                    sinks.alignments());
+            Translation translation = records.translation(input, done.result(), done.timings(), endToEnd);
+            Alignment alignment = records.alignment(input, done.result());
+            context.forward(new Record<>(input.key(), translation, input.timestamp()), sinks.translations());
+            context.forward(new Record<>(input.key(), alignment, input.timestamp()), sinks.alignments());
             listener.translated(input.pair(), endToEnd);
+            listener.published(translation, alignment);
         } else if (completion instanceof Completion.Failed<Long> failed) {
             deadLetter(input, input.event().getId(), DeadLetters.of(input, failed.error(), now),
                     DeadLetterHeaders.failed(input, failed.error()));

@@ -21,8 +21,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,7 +52,13 @@ class HealthServerTest {
     @BeforeEach
     void start() {
         server = HealthServer.start("127.0.0.1", 0, registry, new HealthChecks(modelsLoaded::get, registryProbe::get,
-                streamsState::get, threadDied::get, () -> IDLE));
+                streamsState::get, threadDied::get, () -> IDLE), Map.of("/echo", new HttpEndpoint("text/plain",
+                uri -> {
+                    if ("bad".equals(uri.getQuery())) {
+                        throw new IllegalArgumentException("the query must not be 'bad'");
+                    }
+                    return uri.getQuery().getBytes(StandardCharsets.UTF_8);
+                })));
     }
 
     @AfterEach
@@ -155,6 +163,23 @@ class HealthServerTest {
     }
 
     @Test
+    void anAddedEndpointAnswersWithItsQueryAndAClientErrorIs400() throws Exception {
+        HttpResponse<String> echo = get("/echo?after=7");
+
+        assertThat(echo.statusCode()).isEqualTo(200);
+        assertThat(echo.headers().firstValue("Content-Type")).hasValue("text/plain");
+        assertThat(echo.body()).isEqualTo("after=7");
+        HttpResponse<String> bad = get("/echo?bad");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).isEqualTo("the query must not be 'bad'\n");
+        assertThat(get("/nowhere").body()).contains("/echo", "/health/ready", "/metrics");
+        assertThatThrownBy(() -> HealthServer.start("127.0.0.1", 0, registry, new HealthChecks(() -> true,
+                registryProbe::get, streamsState::get, () -> false, () -> IDLE), Map.of("/metrics",
+                new HttpEndpoint("text/plain", uri -> new byte[0])))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("/metrics is served already");
+    }
+
+    @Test
     void aFailingCheckAnswers500AndTheServerCarriesOn() throws Exception {
         streamsState.set(null);
 
@@ -177,7 +202,7 @@ class HealthServerTest {
     @Test
     void anAddressItCannotBindFailsTheStartNamingIt() {
         assertThatThrownBy(() -> HealthServer.start("no-such-host.invalid", 0, registry, new HealthChecks(
-                () -> true, registryProbe::get, streamsState::get, () -> false, () -> IDLE)))
+                () -> true, registryProbe::get, streamsState::get, () -> false, () -> IDLE), Map.of()))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessage("cannot listen on no-such-host.invalid:0 for metrics and health");
     }
@@ -185,7 +210,7 @@ class HealthServerTest {
     @Test
     void rejectsAPortOutOfRange() {
         assertThatThrownBy(() -> HealthServer.start("127.0.0.1", 65_536, registry, new HealthChecks(() -> true,
-                registryProbe::get, streamsState::get, () -> false, () -> IDLE)))
+                registryProbe::get, streamsState::get, () -> false, () -> IDLE), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("port must be in [0, 65535], was 65536");
     }
 
