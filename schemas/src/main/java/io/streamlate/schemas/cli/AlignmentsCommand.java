@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
                 + "unreadable file block gets one line on stderr naming where it was and why, and is skipped. "
                 + "A summary line (records written, records skipped) ends the run on stderr."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:read to the end, to --max-records or until stopped (Ctrl-C); skipped records included",
+        exitCodeList = {"0:read to the end, to --max-records, until stopped (Ctrl-C) or until stdout was closed; "
+                + "skipped records included",
                 "1:Kafka, the registry or the file could not be read",
                 "2:bad options"})
 public final class AlignmentsCommand implements Callable<Integer> {
@@ -115,7 +116,7 @@ public final class AlignmentsCommand implements Callable<Integer> {
             try {
                 opened.readInto(outcome -> {
                     printer.print(outcome);
-                    return maxRecords == null || printer.written() < maxRecords;
+                    return !printer.stdoutClosed() && (maxRecords == null || printer.written() < maxRecords);
                 });
             } finally {
                 err.println(printer.summary());
@@ -127,7 +128,8 @@ public final class AlignmentsCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new ParameterException(spec.commandLine(), "bad setting: " + e.getMessage(), e);
         } catch (KafkaException | SchemaRegistryException | IOException e) {
-            err.println("alignments: cannot read: " + e.getMessage());
+            err.println("alignments: cannot read " + (file != null ? file : "Kafka at " + bootstrapServers
+                    + " with the registry at " + schemaRegistryUrl) + ": " + e.getMessage());
             err.flush();
             return 1;
         }

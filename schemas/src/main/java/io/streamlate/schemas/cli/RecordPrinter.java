@@ -37,11 +37,10 @@ final class RecordPrinter {
         this.err = err;
     }
 
-    /** @return whether a line went to stdout */
-    boolean print(ReadOutcome outcome) {
+    void print(ReadOutcome outcome) {
         if (outcome instanceof ReadOutcome.Unreadable unreadable) {
             skip(unreadable.origin(), unreadable.reason());
-            return false;
+            return;
         }
         ReadOutcome.Decoded decoded = (ReadOutcome.Decoded) outcome;
         Optional<String> line;
@@ -49,16 +48,21 @@ final class RecordPrinter {
             line = format == OutputFormat.JSONL ? Optional.of(jsonLine(decoded)) : pharaohLine(decoded);
         } catch (InvalidPayloadException e) {
             skip(decoded.origin(), e.getMessage());
-            return false;
+            return;
         }
         if (line.isEmpty()) {
             translationsLeftOut++;
-            return false;
+            return;
         }
         out.println(line.get());
-        out.flush();
-        written++;
-        return true;
+        if (!stdoutClosed()) {
+            written++;
+        }
+    }
+
+    /** Whether stdout stopped taking lines (the reader of a pipe, such as {@code head}, is gone); flushes it. */
+    boolean stdoutClosed() {
+        return out.checkError();
     }
 
     long written() {

@@ -5,13 +5,17 @@ import io.streamlate.schemas.SampleRecords;
 import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.SentenceEvent;
 import io.streamlate.schemas.avro.Translation;
+import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,6 +127,32 @@ class AlignmentsCommandFileTest {
         assertThat(run.err.text()).contains("--follow, --group and --schema-registry-url are for Kafka, not --file");
     }
 
+    @Test
+    void stopsWhenStdoutIsClosed() throws Exception {
+        Path file = directory.resolve("alignments.avro");
+        write(file, Alignment.getClassSchema(), alignments("a-0", "a-1", "a-2"));
+        CapturedOutput err = new CapturedOutput();
+        CommandLine commandLine = new CommandLine(new AlignmentsCommand());
+        commandLine.setOut(new PrintWriter(new OneLinePipe(), true));
+        commandLine.setErr(err.writer());
+
+        assertThat(commandLine.execute("--file", file.toString())).isZero();
+        assertThat(err.lines()).containsExactly("alignments: 1 records written, 0 skipped");
+    }
+
+    /** A pipe whose reader leaves after the first line, as {@code head -1} does. */
+    private static final class OneLinePipe extends OutputStream {
+        private boolean lineRead;
+
+        @Override
+        public void write(int b) throws IOException {
+            if (lineRead) {
+                throw new IOException("Broken pipe");
+            }
+            lineRead = b == '\n';
+        }
+    }
+
     private static List<SpecificRecord> alignments(String... ids) {
         List<SpecificRecord> records = new ArrayList<>();
         for (String id : ids) {
@@ -134,7 +164,7 @@ class AlignmentsCommandFileTest {
     }
 
     /** Writes one block per record; returns where each block starts. */
-    private static List<Long> write(Path file, org.apache.avro.Schema schema, List<SpecificRecord> records)
+    private static List<Long> write(Path file, Schema schema, List<SpecificRecord> records)
             throws IOException {
         List<Long> blockStarts = new ArrayList<>();
         try (DataFileWriter<SpecificRecord> writer = new DataFileWriter<>(new SpecificDatumWriter<>(schema))) {
