@@ -40,10 +40,10 @@ import java.util.concurrent.TimeUnit;
                 + "unreadable file block gets one line on stderr naming where it was and why, and is skipped. "
                 + "A summary line (records written, records skipped) ends the run on stderr."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:read to the end, to --max-records, until stopped (Ctrl-C) or until stdout was closed; "
-                + "skipped records included",
+        exitCodeList = {"0:read to the end, to --max-records or until stdout was closed; skipped records included",
                 "1:Kafka, the registry or the file could not be read",
-                "2:bad options"})
+                "2:bad options",
+                "130:stopped by Ctrl-C (after the summary; SIGTERM: 143)"})
 public final class AlignmentsCommand implements Callable<Integer> {
 
     /** The service's default (StreamlateConfig.ALIGNMENTS_TOPIC in topology, which depends on this module). */
