@@ -2,6 +2,7 @@ package io.streamlate.topology.app;
 
 import io.streamlate.model.cli.AlignCommand;
 import io.streamlate.model.cli.TranslateCommand;
+import io.streamlate.schemas.cli.AlignmentsCommand;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -27,10 +28,12 @@ import java.util.concurrent.TimeUnit;
  * Without {@code bootstrap.servers} it stops with a message naming the key and the local demo's command.
  */
 @Command(name = "streamlate", mixinStandardHelpOptions = true,
-        subcommands = {TranslateCommand.class, AlignCommand.class},
+        subcommands = {TranslateCommand.class, AlignCommand.class, AlignmentsCommand.class},
         description = "Translates SentenceEvents from Kafka with the attention model; publishes translations, "
-                + "alignments and dead letters. The subcommands use the engine alone, without Kafka: 'translate' "
-                + "translates lines, 'align' force-aligns 'source ||| target' lines.")
+                + "alignments and dead letters. 'translate' and 'align' use the engine alone, without Kafka: "
+                + "'translate' translates lines, 'align' force-aligns 'source ||| target' lines. 'alignments' "
+                + "reads the published alignments and translations (from Kafka or an Avro file) as JSON Lines "
+                + "or Pharaoh text.")
 public final class StreamlateApp implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(StreamlateApp.class);

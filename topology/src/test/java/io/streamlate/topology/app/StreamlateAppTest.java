@@ -95,6 +95,13 @@ class StreamlateAppTest {
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--bootstrap-servers", "--schema-registry-url",
                 "--config", "--set", "--application-id", "--processing-guarantee", "--model", "--device", "--threads",
-                "--http-port", "translate", "align");
+                "--http-port", "translate", "align", "alignments");
+    }
+
+    @Test
+    void theAlignmentsSubcommandIsRegistered() {
+        assertThat(run("alignments", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: streamlate alignments", "--follow",
+                "--file", "--format");
     }
 }
