@@ -31,6 +31,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -105,6 +106,10 @@ public final class SoakBenchmark implements Callable<Integer> {
 
     @Option(names = "--out", description = "results directory (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench/results");
+
+    @Option(names = "--keep-logs", description = "copy each instance's log (all its starts) into this directory, "
+            + "to read what happened around a stall")
+    Path keepLogs;
 
     private final String[] args;
 
@@ -268,6 +273,9 @@ public final class SoakBenchmark implements Callable<Integer> {
                 }
             }
         } finally {
+            if (keepLogs != null) {
+                copyLogs(work, keepLogs);
+            }
             deleteRecursively(work);
         }
         String report = render(duration, events, costs, verdict, readinessDuringFreeze, pausedDuringFreeze,
@@ -481,6 +489,17 @@ public final class SoakBenchmark implements Callable<Integer> {
         all[0] = first;
         System.arraycopy(rest, 0, all, 1, rest.length);
         return all;
+    }
+
+    private static void copyLogs(Path work, Path into) throws IOException {
+        Files.createDirectories(into);
+        for (int i = 0; i < 2; i++) {
+            Path log = work.resolve("streamlate-" + i).resolve("service.log");
+            if (Files.exists(log)) {
+                Files.copy(log, into.resolve("streamlate-" + i + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        progress("instance logs in %s", into);
     }
 
     private static void deleteRecursively(Path directory) throws IOException {
