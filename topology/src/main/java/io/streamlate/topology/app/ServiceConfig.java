@@ -55,6 +55,7 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
     public static final String DEFAULT_SESSION_TIMEOUT_MS = "6000";
     public static final String DEFAULT_HEARTBEAT_INTERVAL_MS = "1500";
     public static final String DEFAULT_REGISTRY_READ_TIMEOUT_MS = "10000";
+    public static final String DEFAULT_ACCEPTABLE_RECOVERY_LAG = Long.toString(Long.MAX_VALUE);
     /** What to run for a local broker, registry and demo instead (README command 1). */
     public static final String LOCAL_MODE_HINT = "for a local broker, schema registry and demo run `mvn -q install "
             + "-DskipTests && mvn -q -pl demo exec:java` instead";
@@ -140,6 +141,10 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
         all.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, DEFAULT_HEARTBEAT_INTERVAL_MS);
         // a registry that stops answering holds a schema lookup (never a stream thread) for this long per attempt
         all.putIfAbsent(RegistryConfig.READ_TIMEOUT_MS, DEFAULT_REGISTRY_READ_TIMEOUT_MS);
+        // every instance counts as caught up, so a restarted one gets its share of the tasks back at once instead of
+        // warm-up replicas for up to probing.rebalance.interval.ms (10 min): the pending store holds only inputs in
+        // flight, so restoring it is quick; and warm-up replicas are standby tasks, which pausing crashes (below)
+        all.putIfAbsent(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, DEFAULT_ACCEPTABLE_RECOVERY_LAG);
 
         require(all, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         require(all, RegistryConfig.URL);
@@ -148,6 +153,7 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
             throw new ConfigException(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee,
                     "must be one of " + GUARANTEES);
         }
+        refuseStandbyReplicas(all);
         StreamlateConfig settings = StreamlateConfig.of(all);
         TopologyConfig topology = settings.topology();
 
@@ -172,6 +178,21 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
         }
         return new ServiceConfig(streams, topology, serdes, settings.engine(), settings.httpHost(),
                 settings.httpPort(), settings.view(), settings.shutdownTimeout(), settings.stallAfter());
+    }
+
+    /**
+     * Kafka Streams 4.3's state updater fails the client when {@code KafkaStreams.resume()} meets standby tasks that
+     * {@code pause()} left as the only ones updating (KAFKA-20731, open), and the backpressure controller pauses and
+     * resumes whenever the batcher's queue fills. Refused at start rather than a crash at the first burst.
+     */
+    private static void refuseStandbyReplicas(Properties all) {
+        String standbys = all.getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
+        if (standbys != null && !standbys.trim().equals("0")) {
+            throw new ConfigException(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys, "must be 0: with standby "
+                    + "tasks, Kafka Streams 4.3 fails the client when the backpressure controller resumes it "
+                    + "(KAFKA-20731); a killed instance's tasks move to the survivors after session.timeout.ms and "
+                    + "restore the small pending store from its changelog");
+        }
     }
 
     /** Every effective setting, one {@code key=value} per line in key order, secrets masked: safe to log. */

@@ -42,6 +42,8 @@ class ServiceConfigTest {
         assertThat(streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("streamlate");
         assertThat(streams.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
         assertThat(streams.getProperty(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("10");
+        assertThat(streams.getProperty(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG))
+                .isEqualTo(Long.toString(Long.MAX_VALUE));
         assertThat(streams).doesNotContainKey("schema.registry.url");
         assertThat(config.serdes()).containsEntry("schema.registry.url", "http://registry:8080/apis/ccompat/v7");
         assertThat(config.topology()).isEqualTo(StreamlateConfig.of(new Properties()).topology());
@@ -138,6 +140,11 @@ class ServiceConfigTest {
         assertThatThrownBy(() -> ServiceConfig.build(properties(StreamlateConfig.ENGINE_PRECISION, "fp16"), CLUSTER))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(StreamlateConfig.ENGINE_PRECISION)
                 .hasMessageContaining("float32, int8");
+        assertThatThrownBy(() -> ServiceConfig.build(properties(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1"),
+                CLUSTER)).isInstanceOf(ConfigException.class).hasMessageContaining("num.standby.replicas")
+                .hasMessageContaining("KAFKA-20731");
+        assertThat(ServiceConfig.build(properties(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0"), CLUSTER)
+                .streams().getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo("0");
     }
 
     @Test
