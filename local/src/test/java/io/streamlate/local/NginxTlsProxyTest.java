@@ -12,6 +12,7 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,6 +98,48 @@ class NginxTlsProxyTest {
         assertThat(commands).as("nginx's master and worker among the children").filteredOn(command ->
                 command.endsWith("/nginx")).hasSize(2);
         assertThat(children).noneMatch(ProcessHandle::isAlive);
+    }
+
+    @Test
+    void nginxEndsWhenItsParentJvmIsKilledWithoutRunningItsHooks(@TempDir Path temporary) throws Exception {
+        // the proxy's working directory, which its killed parent cannot remove, goes with this test's directory
+        Process parent = TestJvms.builder(List.of("-Djava.io.tmpdir=" + temporary), NginxTlsProxyParent.class)
+                .redirectError(temporary.resolve("parent.log").toFile())
+                .start();
+        try {
+            String url = TestJvms.firstLine(parent, Duration.ofSeconds(60));
+            assertThat(url).as(() -> "NginxTlsProxyParent printed nothing; its log: "
+                    + read(temporary.resolve("parent.log"))).isNotNull();
+            int port = URI.create(url).getPort();
+            assertThat(accepts(port)).isTrue();
+
+            parent.destroyForcibly().waitFor();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (accepts(port) && System.nanoTime() < deadline) {
+                Thread.sleep(50); // between polls of the port, not instead of them
+            }
+            assertThat(accepts(port)).as("nginx still listens on %d after its parent was killed", port).isFalse();
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(LoopbackPorts.HOST, port), 1_000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private static HttpResponse<String> get(HttpClient http, URI url, String userInfo) throws Exception {
