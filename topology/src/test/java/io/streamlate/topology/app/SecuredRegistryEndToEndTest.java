@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The service with its registry behind nginx, which terminates TLS with a self-signed certificate and demands basic
  * auth: the service's serializers and deserializers, and the test's, authenticate over HTTPS and the sentences are
- * translated; wrong credentials stop the start at once with a message naming the setting. Neither password shows in
+ * translated; wrong credentials stop the start at once with a message naming the setting, and so does a missing
+ * trust store. Neither password shows in
  * the logs, /metrics, the health output, the described configuration or the exception.
  */
 class SecuredRegistryEndToEndTest {
@@ -134,6 +136,23 @@ class SecuredRegistryEndToEndTest {
             assertThat(took).as("a 401 is not retried").isLessThan(Duration.ofSeconds(30));
             assertNoSecret(logs.text() + config.describe(), WRONG_PASSWORD);
         }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void withoutTheTruststoreTheStartFailsNamingItsSetting(@TempDir Path state) {
+        String prefix = "untrusted-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        Properties file = secured(EndToEndFixture.file(prefix, state), PASSWORD);
+        file.remove(TlsSettings.TRUSTSTORE_LOCATION);
+        file.remove(TlsSettings.TRUSTSTORE_PASSWORD);
+        file.remove(TlsSettings.TRUSTSTORE_TYPE);
+        ServiceConfig config = fixture.config(file, prefix + "app", StreamsConfig.EXACTLY_ONCE_V2, securedUrl);
+
+        assertThatThrownBy(() -> StreamlateService.start(config).close())
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasCauseInstanceOf(SSLHandshakeException.class)
+                .hasMessageContaining("set " + TlsSettings.TRUSTSTORE_LOCATION + " (unset: the JDK's default trust)")
+                .satisfies(e -> assertNoSecret(e.toString(), PASSWORD));
     }
 
     /** {@code file} plus the registry's TLS and basic-auth settings, as an operator's properties file has them. */
