@@ -184,12 +184,7 @@ public final class SchemaRegistryClient {
     private SchemaRegistryException error(String description, int status, String body) {
         if (status == 401) {
             // the body is a proxy's or identity server's page; what the user must act on is the setting
-            return new SchemaRegistryException(description, status, OptionalInt.empty(), config.basicAuthHeader()
-                    .isPresent()
-                    ? "the schema registry at " + config.url() + " refused the credentials (401): check "
-                            + RegistryConfig.BASIC_AUTH_USER_INFO
-                    : "the schema registry at " + config.url() + " requires credentials (401): set "
-                            + RegistryConfig.BASIC_AUTH_USER_INFO + " (user:password)");
+            return new SchemaRegistryException(description, status, OptionalInt.empty(), unauthorized());
         }
         try {
             JsonNode error = JSON.readTree(body);
@@ -201,6 +196,14 @@ public final class SchemaRegistryClient {
             // a proxy's HTML page, say: the raw body below says more than a parse error would
         }
         return new SchemaRegistryException(description, status, OptionalInt.empty(), body);
+    }
+
+    private String unauthorized() {
+        String registry = "the schema registry at " + config.url();
+        return config.basicAuthHeader().isPresent()
+                ? registry + " refused the credentials (401): check " + RegistryConfig.BASIC_AUTH_USER_INFO
+                : registry + " requires credentials (401): set " + RegistryConfig.BASIC_AUTH_USER_INFO
+                        + " (user:password)";
     }
 
     /** A handshake failure is mostly a certificate the configured trust does not accept: names its setting. */
