@@ -7,6 +7,7 @@ import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -29,7 +30,9 @@ import java.util.function.Function;
  * <p>Ids are immutable in a registry, so id → schema and (subject, schema) → id are cached for the client's
  * lifetime; the latest version and compatibility are always asked. Requests that fail with an IO error, a 5xx or
  * a 429 are retried by the configured {@link RetryPolicy}; every other error is a {@link SchemaRegistryException}
- * with the HTTP status and the registry's {@code error_code} and {@code message}. Thread-safe.
+ * with the HTTP status and the registry's {@code error_code} and {@code message}, except that a 401 names the
+ * credentials setting instead of quoting the page that came with it, and a failed TLS handshake names the trust store
+ * setting. No message carries a credential. Thread-safe.
  */
 public final class SchemaRegistryClient {
 
@@ -167,7 +170,7 @@ public final class SchemaRegistryClient {
             } catch (IOException e) {
                 if (lastAttempt) {
                     throw new SchemaRegistryException(description + " failed after " + (attempt + 1)
-                            + " attempt(s): " + e, e);
+                            + " attempt(s): " + e + handshakeHint(e), e);
                 }
                 log.warn("{} failed: {}; retrying", description, e.toString());
             } catch (InterruptedException e) {
@@ -178,7 +181,11 @@ public final class SchemaRegistryClient {
         }
     }
 
-    private static SchemaRegistryException error(String description, int status, String body) {
+    private SchemaRegistryException error(String description, int status, String body) {
+        if (status == 401) {
+            // the body is a proxy's or identity server's page; what the user must act on is the setting
+            return new SchemaRegistryException(description, status, OptionalInt.empty(), unauthorized());
+        }
         try {
             JsonNode error = JSON.readTree(body);
             if (error != null && error.has("error_code")) {
@@ -189,6 +196,26 @@ public final class SchemaRegistryClient {
             // a proxy's HTML page, say: the raw body below says more than a parse error would
         }
         return new SchemaRegistryException(description, status, OptionalInt.empty(), body);
+    }
+
+    private String unauthorized() {
+        String registry = "the schema registry at " + config.url();
+        return config.basicAuthHeader().isPresent()
+                ? registry + " refused the credentials (401): check " + RegistryConfig.BASIC_AUTH_USER_INFO
+                : registry + " requires credentials (401): set " + RegistryConfig.BASIC_AUTH_USER_INFO
+                        + " (user:password)";
+    }
+
+    /** A handshake failure is mostly a certificate the configured trust does not accept: names its setting. */
+    private String handshakeHint(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLHandshakeException) {
+                return "; if the registry's certificate is not trusted, set " + TlsSettings.TRUSTSTORE_LOCATION
+                        + config.tls().truststore().map(store -> " (now " + store.location() + ")")
+                        .orElse(" (unset: the JDK's default trust)");
+            }
+        }
+        return "";
     }
 
     private static void pause(Duration wait, String description) {

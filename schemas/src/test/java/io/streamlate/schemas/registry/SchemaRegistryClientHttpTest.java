@@ -76,13 +76,35 @@ class SchemaRegistryClientHttpTest {
 
     @Test
     void clientErrorsAreNotRetriedAndKeepANonJsonBody() {
-        replies.add(new Reply(401, "<html>login required</html>"));
+        replies.add(new Reply(400, "<html>bad request</html>"));
 
         assertThatThrownBy(() -> client(Map.of()).schemaById(1))
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e ->
                         assertThat(e.errorCode()).isEmpty())
-                .hasMessageContaining("HTTP 401: <html>login required</html>");
+                .hasMessageContaining("HTTP 400: <html>bad request</html>");
         assertThat(authorizations).hasSize(1);
+    }
+
+    @Test
+    void refusedCredentialsNameTheirSettingButNotTheirValue() {
+        replies.add(new Reply(401, "<html>401 Authorization Required</html>"));
+
+        assertThatThrownBy(() -> client(Map.of(RegistryConfig.BASIC_AUTH_USER_INFO, "streamlate:s3cret")).schemaById(1))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e ->
+                        assertThat(e.httpStatus()).isEqualTo(OptionalInt.of(401)))
+                .hasMessageContaining("the schema registry at http://127.0.0.1:" + server.getAddress().getPort()
+                        + " refused the credentials (401): check basic.auth.user.info")
+                .hasMessageNotContaining("s3cret")
+                .hasMessageNotContaining("Basic ");
+        assertThat(authorizations).as("not retried").hasSize(1);
+    }
+
+    @Test
+    void aMissingLoginSaysWhichSettingToSet() {
+        replies.add(new Reply(401, "<html>401 Authorization Required</html>"));
+
+        assertThatThrownBy(() -> client(Map.of()).schemaById(1))
+                .hasMessageContaining("requires credentials (401): set basic.auth.user.info (user:password)");
     }
 
     @Test
