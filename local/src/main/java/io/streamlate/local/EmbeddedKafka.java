@@ -57,7 +57,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Formats a fresh log directory, starts the node and returns once it answers an admin request. */
     public static EmbeddedKafka start() {
         String brokerAddress = LoopbackPorts.HOST + ":" + LoopbackPorts.free();
-        return start(brokerAddress, brokerAddress, controller -> plaintextListeners(brokerAddress, controller), List.of());
+        return start(brokerAddress, brokerAddress, controller -> plaintextListeners(brokerAddress, controller),
+                List.of());
     }
 
     /**

@@ -27,14 +27,13 @@ public record TlsMaterial(Path directory, Path keyStore, Path trustStore, String
     public static final String STORE_TYPE = "PKCS12";
     private static final String VALIDITY_DAYS = "2";
     private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Generates a fresh CA, broker certificate and stores. */
     public static TlsMaterial generate() {
         Path directory = TempDirectories.create("streamlate-tls-");
         try {
-            byte[] secret = new byte[12];
-            new SecureRandom().nextBytes(secret);
-            String password = HexFormat.of().formatHex(secret);
+            String password = randomHex(12);
             Path ca = directory.resolve("ca.p12");
             Path keyStore = directory.resolve("broker.p12");
             Path trustStore = directory.resolve("truststore.p12");
@@ -42,10 +41,13 @@ public record TlsMaterial(Path directory, Path keyStore, Path trustStore, String
             Path request = directory.resolve("broker.csr");
             Path brokerCertificate = directory.resolve("broker.crt");
             keytool(directory, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=streamlate test CA", "-ext", "bc:c", "-validity", VALIDITY_DAYS,
+                    // a name of its own: a client trusting another run's CA then fails to build a path rather than
+                    // finding a same-named CA whose signature does not match
+                    "-dname", "CN=streamlate test CA " + randomHex(4), "-ext", "bc:c",
+                    "-validity", VALIDITY_DAYS,
                     "-keystore", ca.toString(), "-storetype", STORE_TYPE, "-storepass", password);
-            keytool(directory, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", password,
-                    "-file", caCertificate.toString());
+            keytool(directory, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(),
+                    "-storepass", password, "-file", caCertificate.toString());
             keytool(directory, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
                     "-dname", "CN=localhost", "-validity", VALIDITY_DAYS,
                     "-keystore", keyStore.toString(), "-storetype", STORE_TYPE, "-storepass", password);
@@ -72,6 +74,12 @@ public record TlsMaterial(Path directory, Path keyStore, Path trustStore, String
     @Override
     public void close() {
         TempDirectories.delete(directory);
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 
     private static void keytool(Path directory, String... arguments) {
