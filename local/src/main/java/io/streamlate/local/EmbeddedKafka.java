@@ -17,11 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * A single-node Kafka broker in this JVM: KRaft in combined mode (one node is broker and controller), listeners on
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeoutException;
  * classes ({@link KafkaRaftServer} on a log directory formatted by {@link Formatter}, what {@code kafka-storage.sh
  * format} and {@code kafka-server-start.sh} do) rather than Kafka's test kit, which drags JUnit onto the main
  * classpath. Internal topics get replication factor 1, so consumer groups and transactions work on one node.
+ * {@link #start()} gives a PLAINTEXT listener; {@link #startSecured} a SASL_SSL one (SCRAM-SHA-512 over TLS).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -36,32 +39,57 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String SECURED_LISTENER = "SASL_SSL";
+    private static final String INTERNAL_LISTENER = "INTERNAL";
 
     private final KafkaRaftServer server;
     private final Path dataDirectory;
     private final String bootstrapServers;
+    private final String adminServers;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dataDirectory, String bootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, Path dataDirectory, String bootstrapServers, String adminServers) {
         this.server = server;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
+        this.adminServers = adminServers;
     }
 
     /** Formats a fresh log directory, starts the node and returns once it answers an admin request. */
     public static EmbeddedKafka start() {
+        String brokerAddress = LoopbackPorts.HOST + ":" + LoopbackPorts.free();
+        return start(brokerAddress, brokerAddress, controller -> plaintextListeners(brokerAddress, controller),
+                List.of());
+    }
+
+    /**
+     * The same with a SASL_SSL listener for clients ({@link #bootstrapServers()}): TLS with the key store of
+     * {@code tls}, SCRAM-SHA-512 logins as {@code users}, whose credentials are written at format time (so they
+     * hold from the first request). Inter-broker and controller traffic stay PLAINTEXT on their own loopback
+     * ports, which this class's own admin requests ({@link #createTopic}) use too; no authorizer, so every
+     * authenticated user may do everything.
+     */
+    public static EmbeddedKafka startSecured(TlsMaterial tls, List<ScramUser> users) {
+        String clientAddress = LoopbackPorts.HOST + ":" + LoopbackPorts.free();
+        String internalAddress = LoopbackPorts.HOST + ":" + LoopbackPorts.free();
+        return start(clientAddress, internalAddress, controller -> securedListeners(clientAddress,
+                internalAddress, controller, tls), users.stream().map(ScramUser::formatArgument).toList());
+    }
+
+    private static EmbeddedKafka start(String bootstrapServers, String adminServers,
+                                       Function<String, Map<String, String>> listeners, List<String> scram) {
         long started = System.nanoTime();
         Path dataDirectory = TempDirectories.create("streamlate-kafka-");
-        String bootstrapServers = LoopbackPorts.HOST + ":" + LoopbackPorts.free();
-        Properties config = serverConfig(dataDirectory, bootstrapServers,
-                LoopbackPorts.HOST + ":" + LoopbackPorts.free());
+        String controllerAddress = LoopbackPorts.HOST + ":" + LoopbackPorts.free();
+        Properties config = serverConfig(dataDirectory, controllerAddress);
+        config.putAll(listeners.apply(controllerAddress));
         KafkaRaftServer server = null;
         boolean up = false;
         try {
             KafkaConfig kafkaConfig = KafkaConfig.fromProps(config, false);
-            format(dataDirectory);
+            format(dataDirectory, scram);
             server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(server, dataDirectory, bootstrapServers);
+            EmbeddedKafka kafka = new EmbeddedKafka(server, dataDirectory, bootstrapServers, adminServers);
             kafka.awaitBroker();
             up = true;
             log.info("Kafka broker up at {} in {} ms (data in {})", bootstrapServers,
@@ -111,19 +139,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         TempDirectories.delete(dataDirectory);
     }
 
-    private static Properties serverConfig(Path dataDirectory, String brokerAddress, String controllerAddress) {
+    private static Properties serverConfig(Path dataDirectory, String controllerAddress) {
         Properties config = new Properties();
         config.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", String.valueOf(NODE_ID)),
                 Map.entry("controller.quorum.voters", NODE_ID + "@" + controllerAddress),
                 Map.entry("controller.listener.names", CONTROLLER_LISTENER),
-                Map.entry("listeners", "PLAINTEXT://" + brokerAddress + "," + CONTROLLER_LISTENER + "://"
-                        + controllerAddress),
-                Map.entry("advertised.listeners", "PLAINTEXT://" + brokerAddress),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER
-                        + ":PLAINTEXT"),
-                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("log.dirs", dataDirectory.toString()),
                 Map.entry("num.partitions", "1"),
                 Map.entry("offsets.topic.replication.factor", "1"),
@@ -137,7 +159,36 @@ public final class EmbeddedKafka implements AutoCloseable {
         return config;
     }
 
-    private static void format(Path dataDirectory) {
+    private static Map<String, String> plaintextListeners(String brokerAddress, String controllerAddress) {
+        return Map.of(
+                "listeners", "PLAINTEXT://" + brokerAddress + "," + CONTROLLER_LISTENER + "://" + controllerAddress,
+                "advertised.listeners", "PLAINTEXT://" + brokerAddress,
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT",
+                "inter.broker.listener.name", "PLAINTEXT");
+    }
+
+    private static Map<String, String> securedListeners(String clientAddress, String internalAddress,
+                                                        String controllerAddress, TlsMaterial tls) {
+        String client = "listener.name." + SECURED_LISTENER.toLowerCase(Locale.ROOT) + ".";
+        return Map.ofEntries(
+                Map.entry("listeners", SECURED_LISTENER + "://" + clientAddress + "," + INTERNAL_LISTENER + "://"
+                        + internalAddress + "," + CONTROLLER_LISTENER + "://" + controllerAddress),
+                Map.entry("advertised.listeners", SECURED_LISTENER + "://" + clientAddress + ","
+                        + INTERNAL_LISTENER + "://" + internalAddress),
+                Map.entry("listener.security.protocol.map", SECURED_LISTENER + ":SASL_SSL," + INTERNAL_LISTENER
+                        + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
+                Map.entry("inter.broker.listener.name", INTERNAL_LISTENER),
+                Map.entry(client + "sasl.enabled.mechanisms", ScramUser.MECHANISM),
+                // the broker side of SCRAM needs the login module, not credentials: it checks against the metadata
+                Map.entry(client + ScramUser.MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;"),
+                Map.entry(client + "ssl.keystore.location", tls.keyStore().toString()),
+                Map.entry(client + "ssl.keystore.password", tls.password()),
+                Map.entry(client + "ssl.key.password", tls.password()),
+                Map.entry(client + "ssl.keystore.type", TlsMaterial.STORE_TYPE));
+    }
+
+    private static void format(Path dataDirectory, List<String> scram) {
         try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)) {
             new Formatter()
                     .setNodeId(NODE_ID)
@@ -145,6 +196,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setDirectories(List.of(dataDirectory.toString()))
                     .setMetadataLogDirectory(dataDirectory.toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setScramArguments(scram)
                     .setPrintStream(quiet)
                     .run();
         } catch (Exception e) {
@@ -159,7 +211,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalStateException("expected one broker, the cluster reports " + nodes);
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the broker at " + bootstrapServers + " does not answer", e);
+            throw new IllegalStateException("the broker at " + adminServers + " does not answer", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the broker", e);
@@ -167,7 +219,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, adminServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis()));
     }
 

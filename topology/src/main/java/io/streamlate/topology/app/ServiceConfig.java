@@ -7,6 +7,7 @@ import io.streamlate.topology.config.TopologyConfig;
 import io.streamlate.topology.view.ViewSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
@@ -61,6 +62,7 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
             + "-DskipTests && mvn -q -pl demo exec:java` instead";
     private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
     static final String GLOBAL_PROCESSING_EXCEPTION_HANDLER = "processing.exception.handler.global.enabled";
+    private static final String REGISTRY_PREFIX = "schema.registry.";
     private static final Set<String> GUARANTEES = Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
     /** Key fragments whose values are never printed. */
     private static final List<String> SECRET_KEY_PARTS = List.of("password", "secret", "jaas.config", "user.info",
@@ -154,6 +156,7 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
                     "must be one of " + GUARANTEES);
         }
         refuseStandbyReplicas(all);
+        requireStoreFiles(all);
         StreamlateConfig settings = StreamlateConfig.of(all);
         TopologyConfig topology = settings.topology();
 
@@ -192,6 +195,25 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
                     + "tasks, Kafka Streams 4.3 fails the client when the backpressure controller resumes it "
                     + "(KAFKA-20731); a killed instance's tasks move to the survivors after session.timeout.ms and "
                     + "restore the small pending store from its changelog");
+        }
+    }
+
+    /**
+     * A key or trust store that is not there would otherwise surface as a nested exception from deep inside the
+     * first Kafka client's construction; refused here naming the key and the path (never the password). The
+     * registry client checks its own ({@code schema.registry.ssl.*}).
+     */
+    private static void requireStoreFiles(Properties all) {
+        for (String key : all.stringPropertyNames()) {
+            boolean store = key.endsWith(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG)
+                    || key.endsWith(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG);
+            if (store && !key.startsWith(REGISTRY_PREFIX)) {
+                String location = all.getProperty(key).trim();
+                Path file = Path.of(location);
+                if (!location.isEmpty() && !(Files.isRegularFile(file) && Files.isReadable(file))) {
+                    throw new ConfigException(key, location, "is not a readable file");
+                }
+            }
         }
     }
 

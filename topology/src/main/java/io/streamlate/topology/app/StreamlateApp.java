@@ -99,7 +99,8 @@ public final class StreamlateApp implements Callable<Integer> {
         }, "streamlate-shutdown"));
         while (!stopped.await(1, TimeUnit.SECONDS)) {
             if (service.state() == KafkaStreams.State.ERROR) {
-                log.error("Kafka Streams is in ERROR (a stream thread failed, see above); stopping");
+                log.error("Kafka Streams is in ERROR: {}; stopping", service.failure()
+                        .orElse("a stream thread failed, see above"));
                 service.close();
                 return 1;
             }

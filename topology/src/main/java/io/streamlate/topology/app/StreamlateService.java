@@ -48,7 +48,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Start: the models load, the output schemas are resolved in the registry (so writing outputs never needs it
  * again; an unreachable registry fails the start), Kafka Streams starts, then the controller and the HTTP server.
- * A stream thread that dies shuts the client down (the app then exits non-zero and liveness fails).
+ * A stream thread that dies shuts the client down (the app then exits non-zero and liveness fails); before RUNNING,
+ * {@link #awaitRunning} then fails at once with the cause, a refused SASL login or TLS handshake explained
+ * ({@link KafkaFailures}): the Kafka clients do not retry those.
  *
  * <p>{@link #close()} stops in dependency order: the controller, Kafka Streams (tasks close, pending inputs stay
  * committed), the batcher (drains what is queued, abandons the rest at its deadline), the models (which must
@@ -77,6 +79,7 @@ public final class StreamlateService implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private final AtomicBoolean streamThreadDied = new AtomicBoolean();
+    private final AtomicReference<String> failure = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration closeTimeout;
 
@@ -143,13 +146,16 @@ public final class StreamlateService implements AutoCloseable {
             if (before == KafkaStreams.State.RUNNING && now == KafkaStreams.State.REBALANCING) {
                 metrics.rebalanced();
             }
-            if (now == KafkaStreams.State.RUNNING) {
+            // ERROR ends the wait too: awaitRunning then fails at once instead of at its timeout
+            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
                 running.countDown();
             }
         });
         streams.setUncaughtExceptionHandler(error -> {
             streamThreadDied.set(true);
-            log.error("A stream thread died; shutting the client down", error);
+            String why = KafkaFailures.explain(error, config.streams());
+            failure.compareAndSet(null, why);
+            log.error("A stream thread died; shutting the client down: {}", why, error);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         metrics.bindStreams(streams);
@@ -165,9 +171,25 @@ public final class StreamlateService implements AutoCloseable {
         }
     }
 
-    /** Waits for the RUNNING state (via the state listener). */
+    /**
+     * Waits for the RUNNING state (via the state listener).
+     *
+     * @return false if it did not come within {@code timeout}
+     * @throws IllegalStateException if Kafka Streams failed instead, with {@link #failure()}'s reason
+     */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        if (state.get() == KafkaStreams.State.ERROR) {
+            throw new IllegalStateException("Kafka Streams failed to start: " + failure().orElse("see the log"));
+        }
+        return true;
+    }
+
+    /** Why a stream thread died (Kafka's refusal explained where {@link KafkaFailures} knows it); empty while none. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure.get());
     }
 
     public KafkaStreams.State state() {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -53,13 +54,14 @@ class ServiceConfigTest {
     void kafkaSettingsIncludingSecurityPassThroughAndStreamlateKeysGoToTheTopology(@TempDir Path directory)
             throws IOException {
         Path file = directory.resolve("streamlate.properties");
+        Path truststore = Files.createFile(directory.resolve("truststore.jks")); // a missing store is refused
         Files.writeString(file, String.join("\n",
                 "bootstrap.servers=ignored:1",
                 "security.protocol=SASL_SSL",
                 "sasl.mechanism=SCRAM-SHA-512",
                 "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
                         + "username=\"u\" password=\"p\";",
-                "ssl.truststore.location=/etc/kafka/truststore.jks",
+                "ssl.truststore.location=" + truststore,
                 "ssl.truststore.password=secret",
                 "num.stream.threads=4",
                 "producer.linger.ms=5",
@@ -80,7 +82,7 @@ class ServiceConfigTest {
         assertThat(streams.getProperty("security.protocol")).isEqualTo("SASL_SSL");
         assertThat(streams.getProperty("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
         assertThat(streams.getProperty("sasl.jaas.config")).contains("ScramLoginModule");
-        assertThat(streams.getProperty("ssl.truststore.location")).isEqualTo("/etc/kafka/truststore.jks");
+        assertThat(streams.getProperty("ssl.truststore.location")).isEqualTo(truststore.toString());
         assertThat(streams.getProperty("ssl.truststore.password")).isEqualTo("secret");
         assertThat(streams.getProperty("num.stream.threads")).isEqualTo("4");
         assertThat(streams.getProperty("producer.linger.ms")).isEqualTo("5");
@@ -188,10 +190,11 @@ class ServiceConfigTest {
     }
 
     @Test
-    void describeHidesSecretsAndShowsTheRest() {
+    void describeHidesSecretsAndShowsTheRest(@TempDir Path directory) throws IOException {
+        String truststore = Files.createFile(directory.resolve("ts.jks")).toString();
         ServiceConfig config = ServiceConfig.build(properties(
                 "sasl.jaas.config", "ScramLoginModule required username=\"u\" password=\"hunter2\";",
-                "ssl.truststore.password", "trust-secret", "ssl.truststore.location", "/etc/ts.jks",
+                "ssl.truststore.password", "trust-secret", "ssl.truststore.location", truststore,
                 "basic.auth.user.info", "user:registry-secret", "basic.auth.credentials.source", "USER_INFO",
                 "ssl.key.password", "key-secret", "num.stream.threads", "3"), CLUSTER);
         String described = config.describe();
@@ -199,7 +202,7 @@ class ServiceConfigTest {
         assertThat(described).doesNotContain("hunter2", "trust-secret", "registry-secret", "key-secret")
                 .contains("sasl.jaas.config=[hidden]", "ssl.truststore.password=[hidden]",
                         "basic.auth.user.info=[hidden]", "ssl.key.password=[hidden]",
-                        "ssl.truststore.location=/etc/ts.jks", "basic.auth.credentials.source=USER_INFO",
+                        "ssl.truststore.location=" + truststore, "basic.auth.credentials.source=USER_INFO",
                         "num.stream.threads=3", "bootstrap.servers=broker:9092");
     }
 
@@ -218,6 +221,17 @@ class ServiceConfigTest {
         Path missing = directory.resolve("absent.properties");
         assertThatThrownBy(() -> ServiceConfig.load(missing))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(missing.toString());
+    }
+
+    @Test
+    void aMissingKeyOrTrustStoreOfAnyKafkaClientIsNamedWithItsPath(@TempDir Path directory) {
+        String missing = directory.resolve("absent.p12").toString();
+        for (String key : List.of("ssl.truststore.location", "ssl.keystore.location",
+                "producer.ssl.truststore.location", "admin.ssl.keystore.location")) {
+            assertThatThrownBy(() -> ServiceConfig.build(properties(key, missing), CLUSTER))
+                    .as(key).isInstanceOf(ConfigException.class)
+                    .hasMessage("Invalid value " + missing + " for configuration " + key + ": is not a readable file");
+        }
     }
 
     @Test
