@@ -15,14 +15,15 @@ import java.util.List;
  */
 final class BenchmarkInputs {
 
-    static final Path TEST_SET = Path.of("model/training/work/corpus/test.tsv");
+    /** The committed software test slice: on every clone, and never in training or tuning. */
+    static final Path TEST_SET = Path.of("model/training/testsets/software.tsv");
     static final Path DEV_SET = Path.of("model/training/work/corpus/dev.tsv");
 
     @Option(names = "--model", description = "model directory (default: ${DEFAULT-VALUE})")
     Path model = Path.of("model/artifacts/en-fr");
 
     @Option(names = "--sentences", description = "sentence file (TSV source column or plain lines); "
-            + "default: model/training/work/corpus/test.tsv, dev.tsv for CodecTableTrainer")
+            + "default: model/training/testsets/software.tsv, model/training/work/corpus/dev.tsv for CodecTableTrainer")
     Path sentencesFile;
 
     @Option(names = "--out", description = "results directory (default: ${DEFAULT-VALUE})")

@@ -207,7 +207,8 @@ public final class GraphBenchmark implements Callable<Integer> {
 
     private String render(String modelName, int sentences, int sourceLength, double flopsPerToken, List<Row> rows) {
         StringBuilder out = new StringBuilder("# The engine against its own graphs\n\n");
-        out.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s, greedy, %d ORT threads, 2 cores. "
+        out.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s, greedy, %d ORT threads, "
+                        + "2 cores. "
                         + "The bare graphs run on inputs of the sentences' mean source length (%d subwords). Each "
                         + "figure is a median of %d timed runs after warm-up runs repeated until the last three "
                         + "agreed within %.0f%%. Decoder FLOP per target token: %.2f M.%n%n", modelName, inputs.model(),

@@ -32,8 +32,8 @@ import java.util.stream.Collectors;
  * validator and documentation) and read once: a bad value fails with a {@link ConfigException} that names its key,
  * and an unknown {@code streamlate.*} key is an error, so a typo cannot pass unnoticed. Other keys (Kafka Streams',
  * the registry client's) are not read here. The parts of the service read their views: {@link #topology()},
- * {@link #engine()}, {@link #httpPort()}, {@link #view()}, {@link #shutdownTimeout()}. The configuration table of topology/README.md
- * is {@link #markdownTable()} (a test keeps them equal).
+ * {@link #engine()}, {@link #httpPort()}, {@link #view()}, {@link #shutdownTimeout()}. The configuration table of
+ * topology/README.md is {@link #markdownTable()} (a test keeps them equal).
  */
 public final class StreamlateConfig extends AbstractConfig {
 

@@ -8,7 +8,8 @@ import io.streamlate.schemas.registry.SchemaRegistryException;
 
 /**
  * What the processor reports to the rest of the instance: metrics, the health checks, the backpressure
- * controller and the live view. Called on stream threads; implementations must be thread-safe, quick and must not throw.
+ * controller and the live view. Called on stream threads; implementations must be thread-safe, quick and must not
+ * throw.
  */
 public interface ProcessingListener {
 

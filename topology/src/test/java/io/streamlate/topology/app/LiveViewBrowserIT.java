@@ -91,8 +91,9 @@ class LiveViewBrowserIT {
             try (HeadlessChromium chromium = HeadlessChromium.launch(profile, 1280, 1000)) {
                 chromium.navigate(view);
                 EndToEndFixture.await(WAIT, () -> "four cards on the page; it shows: " + chromium.evaluate(
-                        "location.href + ' | ' + document.body.innerText.slice(0, 300)").asText(), () -> chromium.evaluate(
-                        "document.querySelectorAll('article.entry').length").asInt() == SENTENCES.size());
+                        "location.href + ' | ' + document.body.innerText.slice(0, 300)").asText(),
+                        () -> chromium.evaluate("document.querySelectorAll('article.entry').length").asInt()
+                                == SENTENCES.size());
 
                 assertThat(texts(chromium.evaluate("Array.from(document.querySelectorAll('article.entry'))"
                         + ".map(card => card.dataset.id)"))).as("newest first").containsExactly("v4", "v3", "v2",
