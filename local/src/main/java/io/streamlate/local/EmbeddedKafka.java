@@ -6,6 +6,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
@@ -16,6 +18,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +35,8 @@ import java.util.function.Function;
  * classes ({@link KafkaRaftServer} on a log directory formatted by {@link Formatter}, what {@code kafka-storage.sh
  * format} and {@code kafka-server-start.sh} do) rather than Kafka's test kit, which drags JUnit onto the main
  * classpath. Internal topics get replication factor 1, so consumer groups and transactions work on one node.
- * {@link #start()} gives a PLAINTEXT listener; {@link #startSecured} a SASL_SSL one (SCRAM-SHA-512 over TLS).
+ * {@link #start()} gives a PLAINTEXT listener; {@link #startSecured} a SASL_SSL one (SCRAM-SHA-512 over TLS);
+ * {@link #startAuthorized} adds an authorizer that denies whatever no ACL allows.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -69,10 +74,32 @@ public final class EmbeddedKafka implements AutoCloseable {
      * authenticated user may do everything.
      */
     public static EmbeddedKafka startSecured(TlsMaterial tls, List<ScramUser> users) {
+        return startSecured(tls, users, Map.of());
+    }
+
+    /**
+     * {@link #startSecured} with Kafka's {@code StandardAuthorizer}, denying what no ACL allows
+     * ({@code allow.everyone.if.no.acl.found=false}): on the SASL_SSL listener only {@code superUser} may do
+     * everything, every other user only what {@link #createAcls} grants it. The PLAINTEXT inter-broker, controller
+     * and admin traffic comes as {@code User:ANONYMOUS}, which is a super user too, so that the node can talk to
+     * itself and {@link #createTopic} and {@link #createAcls} keep working; those ports are on the loopback only.
+     */
+    public static EmbeddedKafka startAuthorized(TlsMaterial tls, List<ScramUser> users, ScramUser superUser) {
+        return startSecured(tls, users, Map.of(
+                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "allow.everyone.if.no.acl.found", "false",
+                "super.users", "User:ANONYMOUS;User:" + superUser.name()));
+    }
+
+    private static EmbeddedKafka startSecured(TlsMaterial tls, List<ScramUser> users, Map<String, String> extra) {
         String clientAddress = LoopbackPorts.HOST + ":" + LoopbackPorts.free();
         String internalAddress = LoopbackPorts.HOST + ":" + LoopbackPorts.free();
-        return start(clientAddress, internalAddress, controller -> securedListeners(clientAddress,
-                internalAddress, controller, tls), users.stream().map(ScramUser::formatArgument).toList());
+        return start(clientAddress, internalAddress, controller -> {
+            Map<String, String> config = new HashMap<>(securedListeners(clientAddress, internalAddress, controller,
+                    tls));
+            config.putAll(extra);
+            return config;
+        }, users.stream().map(ScramUser::formatArgument).toList());
     }
 
     private static EmbeddedKafka start(String bootstrapServers, String adminServers,
@@ -128,6 +155,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    /**
+     * Adds {@code acls} (through the admin port, as a super user) and waits until the broker's authorizer holds
+     * them: the controller accepts them first, the broker applies them when it has read the metadata log that far.
+     */
+    public void createAcls(Collection<AclBinding> acls) {
+        try (Admin admin = admin()) {
+            admin.createAcls(acls).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+            while (!admin.describeAcls(AclBindingFilter.ANY).values().get(ADMIN_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS).containsAll(acls)) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("the broker's authorizer does not hold all of " + acls);
+                }
+                Thread.sleep(10);
+            }
+            log.info("Created {} ACL(s)", acls.size());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create ACLs " + acls + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("creating ACLs took over " + ADMIN_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating ACLs", e);
         }
     }
 

@@ -49,8 +49,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Start: the models load, the output schemas are resolved in the registry (so writing outputs never needs it
  * again; an unreachable registry fails the start), Kafka Streams starts, then the controller and the HTTP server.
  * A stream thread that dies shuts the client down (the app then exits non-zero and liveness fails); before RUNNING,
- * {@link #awaitRunning} then fails at once with the cause, a refused SASL login or TLS handshake explained
- * ({@link KafkaFailures}): the Kafka clients do not retry those.
+ * {@link #awaitRunning} then fails at once with the cause, a refused SASL login or TLS handshake or a request the
+ * broker's authorizer denied explained ({@link KafkaFailures}): the Kafka clients do not retry those.
  *
  * <p>{@link #close()} stops in dependency order: the controller, Kafka Streams (tasks close, pending inputs stay
  * committed), the batcher (drains what is queued, abandons the rest at its deadline), the models (which must
