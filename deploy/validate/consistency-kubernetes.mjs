@@ -122,3 +122,42 @@ export function checkServiceMonitor(serviceMonitor, baseResources) {
   }
   return [`ServiceMonitor selects Service ${service.metadata.name} and scrapes ${METRICS_PATH}`];
 }
+
+// The secured overlay: every ${directory:<dir>:<file>} reference of the ConfigMap, and every store location under
+// <dir>, points into a read-only mount of the Secret in both the workers and the topic Job, the directory provider
+// is declared and may read only <dir>, and the Secret's example names every referenced file.
+export function checkSecretFiles(resources, secretExample, where) {
+  const config = resources.find((resource) => resource.kind === "ConfigMap" && resource.metadata.name === "streamlate-config");
+  const data = config.data;
+  expect(data.STREAMLATE_KAFKA_CONFIG_PROVIDERS?.split(",").map((name) => name.trim()).includes("directory")
+      && data.STREAMLATE_KAFKA_CONFIG_PROVIDERS_DIRECTORY_CLASS === "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+    `${where}: the ConfigMap does not declare Kafka's DirectoryConfigProvider as "directory"`);
+  const references = Object.values(data).flatMap((value) => [...value.matchAll(/\$\{directory:([^:}]+):([^}]+)\}/g)])
+    .map(([, directory, file]) => ({ directory, file }));
+  expect(references.length > 0, `${where}: the ConfigMap refers to no file through \${directory:...}`);
+  const directories = new Set(references.map((reference) => reference.directory));
+  expect(directories.size === 1, `${where}: references into several directories: ${[...directories].join(", ")}`);
+  const [directory] = directories;
+  expect(data.STREAMLATE_KAFKA_CONFIG_PROVIDERS_DIRECTORY_PARAM_ALLOWED_PATHS === directory,
+    `${where}: the directory provider's allowed.paths must be ${directory}`);
+  for (const [key, value] of Object.entries(data)) {
+    expect(!/PASSWORD|USER_INFO/.test(key) || value.startsWith("${directory:"),
+      `${where}: ${key} must refer to a file of ${directory}, not hold the secret`);
+  }
+  const statefulSet = single(resources, "StatefulSet", where);
+  const job = single(resources, "Job", where);
+  for (const [owner, podSpec] of [["worker", statefulSet.spec.template.spec], ["topic Job", job.spec.template.spec]]) {
+    const mount = podSpec.containers[0].volumeMounts?.find((candidate) => candidate.mountPath === directory);
+    const volume = podSpec.volumes?.find((candidate) => candidate.name === mount?.name);
+    expect(mount?.readOnly === true && volume?.secret?.secretName === secretExample.metadata.name,
+      `${where}: the ${owner} must mount Secret ${secretExample.metadata.name} read-only at ${directory}`);
+  }
+  const locations = Object.entries(data).filter(([key]) => key.endsWith("_LOCATION")).map(([, value]) => value);
+  expect(locations.length > 0 && locations.every((location) => location.startsWith(`${directory}/`)),
+    `${where}: store locations ${locations.join(", ")} must lie in ${directory}`);
+  const named = new Set(Object.keys(secretExample.stringData ?? {}));
+  const missing = references.map((reference) => reference.file).filter((file) => !named.has(file));
+  expect(missing.length === 0, `${where}: the Secret's example lacks ${[...new Set(missing)].join(", ")}`);
+  return [`${where}: ${references.length} \${directory:...} references and ${locations.length} store locations in `
+    + `${directory}, mounted read-only from Secret ${secretExample.metadata.name} in the workers and the topic Job`];
+}

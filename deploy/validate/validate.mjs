@@ -7,14 +7,16 @@ import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { checkCompose } from "./consistency-compose.mjs";
 import { checkDockerfiles } from "./consistency-docker.mjs";
-import { checkKubernetes, checkServiceMonitor } from "./consistency-kubernetes.mjs";
+import { checkKubernetes, checkSecretFiles, checkServiceMonitor } from "./consistency-kubernetes.mjs";
 import { validateKubernetesObject } from "./kubernetes-schema.mjs";
 import { renderingsAgree, renderKustomization } from "./kustomize.mjs";
 import { readYaml, readYamlDocuments } from "./yaml-files.mjs";
 
 const repositoryRoot = process.argv[2];
 const deployDir = join(repositoryRoot, "deploy");
-const OVERLAYS = { base: "k8s/base", autoscaled: "k8s/overlays/autoscaled", gpu: "k8s/overlays/gpu" };
+const OVERLAYS = {
+  base: "k8s/base", autoscaled: "k8s/overlays/autoscaled", gpu: "k8s/overlays/gpu", secured: "k8s/overlays/secured",
+};
 let failures = 0;
 
 async function check(description, run) {
@@ -93,6 +95,8 @@ if (!kubectl) {
 
 if (Object.keys(renderings).length === Object.keys(OVERLAYS).length) {
   await check("consistency: Kubernetes", () => checkKubernetes(renderings).join("\n       "));
+  await check("consistency: secrets as files", () => checkSecretFiles(renderings.secured,
+    readYaml(join(deployDir, "k8s/overlays/secured/secret.example.yaml")), "k8s secured").join("; "));
   await check("consistency: ServiceMonitor", () =>
     checkServiceMonitor(readYaml(join(deployDir, "k8s/prometheus-operator/servicemonitor.yaml")), renderings.base).join("; "));
   await check("consistency: compose and Prometheus", () => checkCompose(deployDir, renderings.base).join("\n       "));

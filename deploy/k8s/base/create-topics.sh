@@ -12,16 +12,21 @@ set -euo pipefail
 : "${DEAD_LETTER_PARTITIONS:?partitions of the dead-letter topic}"
 : "${TOPIC_REPLICATION_FACTOR:?replication factor of every topic}"
 
-# Secured clusters: the same STREAMLATE_KAFKA_SECURITY_PROTOCOL / _SASL_* variables the workers read (the
-# Secret of deploy/k8s/base/secret.example.yaml) become the admin client's properties, in a file only we can read.
+# Secured clusters: the same STREAMLATE_KAFKA_SECURITY_PROTOCOL / _SASL_* / _SSL_* / _CONFIG_PROVIDERS* variables the
+# workers read (the Secret of deploy/k8s/base/secret.example.yaml, or overlays/secured's ConfigMap, whose
+# ${directory:...} references the admin client resolves itself) become the admin client's properties, in a file
+# only we can read. Same mapping as the service: lower case, __ -> _, _ -> .
 client_config=()
 if [ -n "${STREAMLATE_KAFKA_SECURITY_PROTOCOL:-}" ]; then
   properties=$(mktemp)
-  {
-    echo "security.protocol=$STREAMLATE_KAFKA_SECURITY_PROTOCOL"
-    if [ -n "${STREAMLATE_KAFKA_SASL_MECHANISM:-}" ]; then echo "sasl.mechanism=$STREAMLATE_KAFKA_SASL_MECHANISM"; fi
-    if [ -n "${STREAMLATE_KAFKA_SASL_JAAS_CONFIG:-}" ]; then echo "sasl.jaas.config=$STREAMLATE_KAFKA_SASL_JAAS_CONFIG"; fi
-  } > "$properties"
+  for name in $(compgen -v STREAMLATE_KAFKA_); do
+    key=${name#STREAMLATE_KAFKA_}
+    case "$key" in
+      SECURITY_PROTOCOL | SASL_* | SSL_* | CONFIG_PROVIDERS*)
+        key=${key,,}; key=${key//__/$'\x01'}; key=${key//_/.}
+        echo "${key//$'\x01'/_}=${!name}" ;;
+    esac
+  done > "$properties"
   client_config=(--command-config "$properties")
 fi
 

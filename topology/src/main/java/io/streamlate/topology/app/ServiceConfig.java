@@ -32,7 +32,9 @@ import java.util.TreeMap;
  * read by {@link StreamlateConfig}; every other key except the registry's URL passes through to
  * {@link StreamsConfig} untouched (Kafka Streams, producer, consumer and admin settings, {@code security.*},
  * {@code sasl.*}, {@code ssl.*} included), and every key reaches the Avro serdes and their registry client
- * ({@link #serdes()}), which read only theirs.
+ * ({@link #serdes()}), which read only theirs. Any value may be a reference to a file, e.g.
+ * {@code ${directory:/etc/streamlate/secrets:truststore.password}}, through Kafka's config providers
+ * ({@code config.providers}); {@link ConfigProviders} resolves them all before anything reads a value.
  * Defaults: {@code application.id=streamlate}, {@code processing.guarantee=exactly_once_v2}, {@code poll.ms=10}
  * (an idle stream thread would otherwise wait 100 ms in poll before the punctuator forwards a finished result),
  * {@code processing.exception.handler.global.enabled=true}, {@code session.timeout.ms=6000} and
@@ -128,7 +130,8 @@ public record ServiceConfig(Properties streams, TopologyConfig topology, Map<Str
 
     /** @throws ConfigException naming the key of the first missing or bad value */
     public static ServiceConfig build(Properties layered) {
-        Properties all = copy(layered);
+        // resolved once here, so that every reader (the registry client, streamlate.* keys) gets the values
+        Properties all = ConfigProviders.resolve(layered);
         all.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         all.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, DEFAULT_PROCESSING_GUARANTEE);
         all.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, DEFAULT_POLL_MS);

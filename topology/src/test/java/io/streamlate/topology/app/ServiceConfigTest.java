@@ -5,7 +5,10 @@ import io.streamlate.model.onnx.Device;
 import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.topology.config.StreamlateConfig;
 import io.streamlate.topology.config.TopologyConfig;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.provider.DirectoryConfigProvider;
+import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +28,7 @@ class ServiceConfigTest {
 
     private static final ServiceConfig.Overrides CLUSTER =
             new ServiceConfig.Overrides("broker:9092", "http://registry:8080/apis/ccompat/v7", null, null);
+    private static final String NOT_FOUND = " has no such file or key (or lies outside the provider's allowed.paths)";
 
     private static Properties properties(String... keyValues) {
         Properties properties = new Properties();
@@ -204,6 +208,91 @@ class ServiceConfigTest {
                         "basic.auth.user.info=[hidden]", "ssl.key.password=[hidden]",
                         "ssl.truststore.location=" + truststore, "basic.auth.credentials.source=USER_INFO",
                         "num.stream.threads=3", "bootstrap.servers=broker:9092");
+    }
+
+    @Test
+    void fileAndDirectoryReferencesAreResolvedForKafkaTheRegistryClientAndStreamlateKeys(@TempDir Path directory)
+            throws IOException {
+        Path login = Files.writeString(directory.resolve("login.properties"), "password=hunter2\n");
+        Path secrets = Files.createDirectory(directory.resolve("secrets"));
+        Files.writeString(secrets.resolve("user-info"), "user:registry-secret");
+        Files.writeString(secrets.resolve("topic"), "events");
+        ServiceConfig config = ServiceConfig.build(properties(
+                "config.providers", "file,directory",
+                "config.providers.file.class", FileConfigProvider.class.getName(),
+                "config.providers.directory.class", DirectoryConfigProvider.class.getName(),
+                "sasl.jaas.config", "ScramLoginModule required username=\"u\" password=\"${file:" + login
+                        + ":password}\";",
+                "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "${directory:" + secrets + ":user-info}",
+                StreamlateConfig.INPUT_TOPIC, "${directory:" + secrets + ":topic}"), CLUSTER);
+
+        assertThat(config.streams().getProperty("sasl.jaas.config"))
+                .isEqualTo("ScramLoginModule required username=\"u\" password=\"hunter2\";");
+        assertThat(config.serdes()).containsEntry("basic.auth.user.info", "user:registry-secret");
+        assertThat(config.topology().inputTopic()).isEqualTo("events");
+        assertThat(config.describe()).doesNotContain("hunter2", "registry-secret")
+                .contains("sasl.jaas.config=[hidden]", "basic.auth.user.info=[hidden]",
+                        "config.providers=file,directory");
+    }
+
+    @Test
+    void aReferenceToAMissingFileIsNamedByItsKeyAndPath(@TempDir Path directory) {
+        Path missing = directory.resolve("absent.properties");
+        assertThatThrownBy(() -> ServiceConfig.build(properties("config.providers", "file",
+                "config.providers.file.class", FileConfigProvider.class.getName(),
+                "ssl.truststore.password", "${file:" + missing + ":password}"), CLUSTER))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("cannot resolve ssl.truststore.password (${file:" + missing + ":password}): "
+                        + "Could not read properties from file " + missing);
+    }
+
+    @Test
+    void aReferenceToAMissingOrForbiddenEntryOrAnUndeclaredProviderIsNamedByItsKey(@TempDir Path directory)
+            throws IOException {
+        String absent = "${directory:" + directory + ":absent}";
+        assertThatThrownBy(() -> ServiceConfig.build(properties("config.providers", "directory",
+                "config.providers.directory.class", DirectoryConfigProvider.class.getName(),
+                "basic.auth.user.info", absent), CLUSTER))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("cannot resolve basic.auth.user.info: " + absent + NOT_FOUND);
+        Files.writeString(directory.resolve("user-info"), "user:registry-secret");
+        String forbidden = "${directory:" + directory + ":user-info}";
+        Properties allowingElsewhere = properties("config.providers", "directory",
+                "config.providers.directory.class", DirectoryConfigProvider.class.getName(),
+                "config.providers.directory.param.allowed.paths", directory.resolve("elsewhere").toString(),
+                "basic.auth.user.info", forbidden);
+        assertThatThrownBy(() -> ServiceConfig.build(allowingElsewhere, CLUSTER))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cannot configure the config provider directory ("
+                        + DirectoryConfigProvider.class.getName() + ", config.providers.directory.param.*): ");
+        Files.createDirectory(directory.resolve("elsewhere"));
+        assertThatThrownBy(() -> ServiceConfig.build(allowingElsewhere, CLUSTER))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("cannot resolve basic.auth.user.info: " + forbidden + NOT_FOUND);
+        assertThatThrownBy(() -> ServiceConfig.build(properties("basic.auth.user.info", absent), CLUSTER))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("cannot resolve basic.auth.user.info: " + absent
+                        + " names a provider that config.providers does not declare");
+    }
+
+    @Test
+    void aProviderWithoutItsClassOrOneTheSystemPropertyDoesNotAllowIsRefused() {
+        assertThatThrownBy(() -> ServiceConfig.build(properties("config.providers", "file"), CLUSTER))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value null for configuration config.providers.file.class: is required: "
+                        + "config.providers declares file");
+        String property = AbstractConfig.AUTOMATIC_CONFIG_PROVIDERS_PROPERTY;
+        System.setProperty(property, DirectoryConfigProvider.class.getName());
+        try {
+            assertThatThrownBy(() -> ServiceConfig.build(properties("config.providers", "file",
+                    "config.providers.file.class", FileConfigProvider.class.getName()), CLUSTER))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("config.providers.file.class: is not allowed by the system property "
+                            + property);
+        } finally {
+            System.clearProperty(property);
+        }
     }
 
     @Test
