@@ -13,6 +13,7 @@ import io.streamlate.model.manifest.GraphSpec;
 import io.streamlate.model.manifest.Manifest;
 import io.streamlate.model.manifest.Precision;
 
+import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,8 +94,69 @@ public final class ModelSessions implements AutoCloseable {
         return device;
     }
 
-    /** Encodes sources (no BOS/EOS), padding them to the longest. */
+    /**
+     * Encodes sources (no BOS/EOS), padding them to the longest. Sources of very different lengths are encoded in
+     * runs of similar length ({@link EncoderBuckets}) and their states laid out in input order again, padded with
+     * zeros that the mask hides.
+     */
     public EncoderOutput encode(int[][] sources) {
+        int[] lengths = Arrays.stream(sources).mapToInt(source -> source.length).toArray();
+        List<int[]> runs = EncoderBuckets.plan(lengths);
+        if (runs.size() == 1) {
+            return encodeTogether(sources);
+        }
+        int batch = sources.length;
+        int longest = Arrays.stream(lengths).max().orElse(0);
+        long[] memoryShape = null;
+        float[] memory = null;
+        float[] mask = new float[batch * longest];
+        FloatMatrix state = null;
+        for (int[] run : runs) {
+            int[][] runSources = new int[run.length][];
+            for (int i = 0; i < run.length; i++) {
+                runSources[i] = sources[run[i]];
+            }
+            EncoderOutput part = encodeTogether(runSources);
+            try (EncoderStates states = part.states()) {
+                FloatMatrix runMemory = EncoderStates.copy(states.memory(), run.length);
+                FloatMatrix runMask = EncoderStates.copy(states.mask(), run.length);
+                int runLength = states.sourceLength();
+                int width = (int) states.memory().getInfo().getShape()[2];
+                if (memory == null) {
+                    memoryShape = new long[] {batch, longest, width};
+                    memory = new float[batch * longest * width];
+                    state = new FloatMatrix(new float[batch * part.initialState().columns()], batch,
+                            part.initialState().columns());
+                }
+                for (int i = 0; i < run.length; i++) {
+                    int row = run[i];
+                    System.arraycopy(runMemory.data(), i * runLength * width, memory, row * longest * width,
+                            runLength * width);
+                    System.arraycopy(runMask.data(), i * runLength, mask, row * longest, runLength);
+                    System.arraycopy(part.initialState().data(), i * state.columns(), state.data(),
+                            row * state.columns(), state.columns());
+                }
+            }
+        }
+        OnnxTensor memoryTensor = null;
+        try {
+            memoryTensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(memory), memoryShape);
+            OnnxTensor maskTensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(mask),
+                    new long[] {batch, longest});
+            OnnxTensor ownedMemory = memoryTensor;
+            return new EncoderOutput(new EncoderStates(environment, memoryTensor, maskTensor, () -> {
+                ownedMemory.close();
+                maskTensor.close();
+            }), state);
+        } catch (OrtException e) {
+            if (memoryTensor != null) {
+                memoryTensor.close();
+            }
+            throw new TranslationException(Reason.INFERENCE_FAILED, "cannot lay out the encoder states", e);
+        }
+    }
+
+    private EncoderOutput encodeTogether(int[][] sources) {
         int batch = sources.length;
         int longest = 0;
         for (int[] source : sources) {
