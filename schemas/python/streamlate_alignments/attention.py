@@ -23,23 +23,8 @@ def decode_attention_v2(payload: bytes) -> list[list[float]]:
     """Decodes a version 2 payload; raises ValueError, never returns partial data, on any broken one."""
     if not payload or payload[0] != 2:
         raise ValueError("not an attention codec version 2 payload")
-    pos = 1
-
-    def varint() -> int:
-        nonlocal pos
-        value = 0
-        for shift in range(0, 35, 7):
-            if pos >= len(payload):
-                raise ValueError("truncated header")
-            byte = payload[pos]; pos += 1
-            value |= (byte & 0x7F) << shift
-            if byte < 0x80:
-                if value >= 1 << 31:
-                    break
-                return value
-        raise ValueError("varint is not below 2^31")
-
-    rows, cols = varint(), varint()
+    rows, pos = _varint(payload, 1, "truncated header")
+    cols, pos = _varint(payload, pos, "truncated header")
     if rows * max(cols, 1) > 1 << 20:
         raise ValueError("matrix too large")
     if rows == 0 or cols == 0:
@@ -104,9 +89,6 @@ def decode_attention_v2(payload: bytes) -> list[list[float]]:
         magnitude = unsigned(ctx, max(0, most - 1)) + 1
         return -magnitude if negative else magnitude
 
-    def f32(x: float) -> float:
-        return struct.unpack("<f", struct.pack("<f", x))[0]
-
     def below(x: float) -> float:  # the float32 just below a positive float32
         return struct.unpack("<f", struct.pack("<I", struct.unpack("<I", struct.pack("<f", x))[0] - 1))[0]
 
@@ -133,8 +115,8 @@ def decode_attention_v2(payload: bytes) -> list[list[float]]:
         q[a] = max(0, min(127, 128 - others)) + signed(residual, 127)
         if not max(q) <= q[a] <= 127:
             raise ValueError("argmax level out of range")
-        top = f32(1 / 255) if q[a] == 0 else f32(2 * q[a] / 255)
-        row = [f32(2 * level / 255) for level in q]
+        top = _f32(1 / 255) if q[a] == 0 else _f32(2 * q[a] / 255)
+        row = [_f32(2 * level / 255) for level in q]
         row[a] = top
         for c in range(a):
             if q[c] == q[a] > 0:
@@ -144,6 +126,26 @@ def decode_attention_v2(payload: bytes) -> list[list[float]]:
     if pos != len(payload) or code != 0:
         raise ValueError("corrupt: the range coder does not end where the payload does")
     return matrix
+
+
+def _f32(x: float) -> float:
+    """The float32 nearest x, as a Python float: what Java's (float) cast gives."""
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+def _varint(data: bytes, pos: int, truncated: str) -> tuple[int, int]:
+    """The unsigned LEB128 integer (below 2^31) at data[pos]; returns it and the position after it."""
+    value = 0
+    for shift in range(0, 35, 7):
+        if pos >= len(data):
+            raise ValueError(truncated)
+        byte = data[pos]; pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            if value >= 1 << 31:
+                break
+            return value, pos
+    raise ValueError("varint is not below 2^31")
 
 
 def decode_attention_v1(payload: bytes) -> list[list[float]]:
@@ -163,44 +165,31 @@ def decode_attention_v1(payload: bytes) -> list[list[float]]:
     if inflater.unused_data:
         raise ValueError("bytes follow the zlib stream")
     pos = 0
-
-    def varint() -> int:
-        nonlocal pos
-        value = 0
-        for shift in range(0, 35, 7):
-            if pos >= len(body):
-                raise ValueError("truncated body")
-            byte = body[pos]; pos += 1
-            value |= (byte & 0x7F) << shift
-            if byte < 0x80:
-                if value >= 1 << 31:
-                    break
-                return value
-        raise ValueError("varint is not below 2^31")
-
-    def f32(x: float) -> float:
-        return struct.unpack("<f", struct.pack("<f", x))[0]
-
-    rows, cols, mass_permille, max_kept = varint(), varint(), varint(), varint()
+    header = []
+    for _ in range(4):
+        value, pos = _varint(body, pos, "truncated body")
+        header.append(value)
+    rows, cols, mass_permille, max_kept = header
     if rows * max(cols, 1) > 1 << 20:
         raise ValueError("matrix too large")
     if not 1 <= mass_permille <= 1000 or max_kept < 1:
         raise ValueError("keep parameters out of range")
     matrix = [[0.0] * cols for _ in range(rows)]
     for r in range(rows if cols else 0):
-        k = varint()
+        k, pos = _varint(body, pos, "truncated body")
         if not 1 <= k <= min(cols, max_kept):
             raise ValueError("kept count out of range")
         columns, c = [], -1
         for _ in range(k):
-            c += varint() + 1
+            gap, pos = _varint(body, pos, "truncated body")
+            c += gap + 1
             if c >= cols:
                 raise ValueError("column out of range")
             columns.append(c)
         if len(body) - pos < k:
             raise ValueError("truncated body")
         for c in columns:
-            matrix[r][c] = f32(body[pos] / 255); pos += 1
+            matrix[r][c] = _f32(body[pos] / 255); pos += 1
     if pos != len(body):
         raise ValueError("bytes follow the last row")
     return matrix
