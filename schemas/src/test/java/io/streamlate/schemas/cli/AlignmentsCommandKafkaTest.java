@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.streamlate.schemas.json.AttentionJsonAssert.assertAttention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -183,16 +184,7 @@ class AlignmentsCommandKafkaTest {
         assertThat(line.path("target_word_of_subword").toString()).isEqualTo("[0,1,2]");
         assertThat(line.path("hard_alignment").asText()).isEqualTo(alignment.getHardAlignment());
         assertThat(line.path("links").toString()).isEqualTo("[[0,0],[1,1],[2,2]]");
-        float[][] expected = AttentionDecoder.decode(alignment.getAttention().array());
-        JsonNode matrix = line.path("attention");
-        assertThat(matrix).hasSize(expected.length);
-        for (int row = 0; row < expected.length; row++) {
-            float[] weights = new float[matrix.get(row).size()];
-            for (int column = 0; column < weights.length; column++) {
-                weights[column] = matrix.get(row).get(column).floatValue();
-            }
-            assertThat(weights).as("row %d", row).containsExactly(expected[row]);
-        }
+        assertAttention(line.path("attention"), AttentionDecoder.decode(alignment.getAttention().array()));
     }
 
     private static Alignment alignment(String id, String pharaoh) {

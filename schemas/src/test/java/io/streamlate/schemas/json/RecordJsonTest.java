@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.streamlate.schemas.json.AttentionJsonAssert.assertAttention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,16 +36,7 @@ class RecordJsonTest {
         assertThat(texts(json.path("source_word_of_subword"))).containsExactly("0", "1", "2");
         assertThat(json.path("hard_alignment").asText()).isEqualTo("0-0 1-1 2-2");
         assertThat(json.path("links").toString()).isEqualTo("[[0,0],[1,1],[2,2]]");
-        float[][] expected = AttentionDecoder.decode(alignment.getAttention().array());
-        JsonNode matrix = json.path("attention");
-        assertThat(matrix).hasSize(expected.length);
-        for (int row = 0; row < expected.length; row++) {
-            float[] weights = new float[matrix.get(row).size()];
-            for (int column = 0; column < weights.length; column++) {
-                weights[column] = matrix.get(row).get(column).floatValue();
-            }
-            assertThat(weights).as("row %d", row).containsExactly(expected[row]);
-        }
+        assertAttention(json.path("attention"), AttentionDecoder.decode(alignment.getAttention().array()));
     }
 
     @Test

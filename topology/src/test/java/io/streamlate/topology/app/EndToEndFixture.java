@@ -30,7 +30,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +62,7 @@ final class EndToEndFixture implements AutoCloseable {
 
     static final String[] TEXTS = {"Hello world.", "The cat sleeps.", "Good morning, my friend.",
             "I like green tea.", "Where is the station?", "It is raining today.", "I love you."};
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final EmbeddedKafka kafka;
     private final ApicurioRegistry registry;
@@ -199,6 +205,19 @@ final class EndToEndFixture implements AutoCloseable {
 
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code GET path} on a service's HTTP port on this machine. */
+    static HttpResponse<String> get(int port, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code timeout}. */

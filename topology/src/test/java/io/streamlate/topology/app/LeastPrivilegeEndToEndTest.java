@@ -1,14 +1,9 @@
 package io.streamlate.topology.app;
 
-import io.streamlate.local.ApicurioRegistry;
-import io.streamlate.local.EmbeddedKafka;
 import io.streamlate.local.ScramUser;
-import io.streamlate.local.TlsMaterial;
 import io.streamlate.model.Await;
 import io.streamlate.schemas.avro.Translation;
 import io.streamlate.topology.Topics;
-import io.streamlate.topology.config.TopologyConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,7 +11,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -35,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -69,30 +62,17 @@ class LeastPrivilegeEndToEndTest {
     private static final Duration QUIET = Duration.ofSeconds(2);
     private static final int SENTENCES = 3;
 
-    private static TlsMaterial tls;
-    private static EmbeddedKafka kafka;
-    private static ApicurioRegistry registry;
+    private static SecuredPeers peers;
 
     @BeforeAll
     static void startPeers() {
-        tls = TlsMaterial.generate();
-        kafka = EmbeddedKafka.startAuthorized(tls, List.of(SERVICE, CHECKER), CHECKER);
-        registry = ApicurioRegistry.start();
+        peers = SecuredPeers.startAuthorized(List.of(SERVICE, CHECKER), CHECKER);
     }
 
     @AfterAll
     static void stopPeers() {
-        try {
-            if (registry != null) {
-                registry.close();
-            }
-        } finally {
-            if (kafka != null) {
-                kafka.close();
-            }
-            if (tls != null) {
-                tls.close();
-            }
+        if (peers != null) {
+            peers.close();
         }
     }
 
@@ -113,11 +93,12 @@ class LeastPrivilegeEndToEndTest {
         ServiceConfig first = config(prefix, directory.resolve("state-1"));
         assertThat(first.streams().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
                 .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
-        Topics topics = createTopics(first);
-        kafka.createAcls(acls(prefix).bindings());
+        Topics topics = peers.createTopics(first);
+        peers.kafka().createAcls(acls(prefix).bindings());
         Set<String> sent = new TreeSet<>();
 
-        try (KafkaConsumer<byte[], byte[]> outputs = translationsReader(first.topology(), prefix)) {
+        try (KafkaConsumer<byte[], byte[]> outputs = peers.translationsReader(first.topology().translationsTopic(),
+                prefix + "checker")) {
             Map<String, Integer> translated = new TreeMap<>();
             try (StreamlateService service = StreamlateService.start(first)) {
                 awaitRunning(service);
@@ -156,10 +137,10 @@ class LeastPrivilegeEndToEndTest {
             throws Exception {
         String prefix = prefix();
         ServiceConfig config = config(prefix, directory.resolve("state"));
-        Topics topics = createTopics(config);
+        Topics topics = peers.createTopics(config);
         List<AclBinding> granted = new ArrayList<>(acls(prefix).bindings());
         AclBinding missing = granted.remove(index);
-        kafka.createAcls(granted);
+        peers.kafka().createAcls(granted);
 
         long started = System.nanoTime();
         try (StreamlateService service = StreamlateService.start(config);
@@ -203,14 +184,7 @@ class LeastPrivilegeEndToEndTest {
     /** Sends {@link #SENTENCES} inputs and waits for their translations; returns their ids. */
     private static Set<String> translate(Topics topics, String idPrefix, KafkaConsumer<byte[], byte[]> outputs,
                                          Map<String, Integer> translated) {
-        Set<String> ids = new TreeSet<>();
-        try (KafkaProducer<byte[], byte[]> producer = checkerProducer()) {
-            for (int i = 0; i < SENTENCES; i++) {
-                ids.add(idPrefix + i);
-                send(producer, topics, "doc", event(idPrefix + i, TEXTS[i], "fr"));
-            }
-            producer.flush();
-        }
+        Set<String> ids = peers.sendSentences(topics, idPrefix, SENTENCES);
         Await.until(() -> "translations of " + ids + ", have " + translated.keySet(), WAIT, () -> {
             poll(outputs, topics, translated);
             return translated.keySet().containsAll(ids);
@@ -226,36 +200,10 @@ class LeastPrivilegeEndToEndTest {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> translationsReader(TopologyConfig topology, String prefix) {
-        Map<String, Object> config = checkerClient();
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "checker");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topology.translationsTopic()));
-        return consumer;
-    }
-
     private static KafkaProducer<byte[], byte[]> checkerProducer() {
-        Map<String, Object> config = checkerClient();
+        Map<String, Object> config = peers.checkerClient();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static Map<String, Object> checkerClient() {
-        Map<String, Object> config = new HashMap<>(CHECKER.clientConfig(tls));
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        return config;
-    }
-
-    private static Topics createTopics(ServiceConfig config) {
-        TopologyConfig topology = config.topology();
-        kafka.createTopic(topology.inputTopic(), 1);
-        kafka.createTopic(topology.translationsTopic(), 1);
-        kafka.createTopic(topology.alignmentsTopic(), 1);
-        kafka.createTopic(topology.deadLetterTopic(), 1);
-        return Topics.of(topology, config.serdes());
     }
 
     /** The README's list for this test's names: the application id and the topics carry a per-test prefix. */
@@ -265,11 +213,8 @@ class LeastPrivilegeEndToEndTest {
     }
 
     private static ServiceConfig config(String prefix, Path stateDirectory) {
-        Properties settings = EndToEndFixture.file(prefix, stateDirectory);
-        settings.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        settings.setProperty("schema.registry.url", registry.ccompatUrl().toString());
-        settings.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, prefix + "app");
-        SERVICE.clientConfig(tls).forEach(settings::setProperty);
+        Properties settings = peers.baseSettings(prefix, stateDirectory);
+        SERVICE.clientConfig(peers.tls()).forEach(settings::setProperty);
         return ServiceConfig.build(settings);
     }
 

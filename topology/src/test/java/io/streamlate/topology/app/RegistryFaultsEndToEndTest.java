@@ -15,12 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +34,7 @@ import static io.streamlate.topology.app.EndToEndFixture.TEXTS;
 import static io.streamlate.topology.app.EndToEndFixture.await;
 import static io.streamlate.topology.app.EndToEndFixture.bytes;
 import static io.streamlate.topology.app.EndToEndFixture.event;
+import static io.streamlate.topology.app.EndToEndFixture.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,7 +55,6 @@ class RegistryFaultsEndToEndTest {
 
     private static EndToEndFixture fixture;
 
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startPeers() {
@@ -158,18 +153,6 @@ class RegistryFaultsEndToEndTest {
                 assertThat(sampler.inRegistry()).as("samples of a stream thread inside a registry call").isZero();
                 assertThat(metric(port, "streamlate_rebalances_total")).isZero();
             }
-        }
-    }
-
-    private HttpResponse<String> get(int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

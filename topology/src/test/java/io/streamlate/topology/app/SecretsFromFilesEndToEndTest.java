@@ -1,27 +1,14 @@
 package io.streamlate.topology.app;
 
-import io.streamlate.local.ApicurioRegistry;
-import io.streamlate.local.EmbeddedKafka;
-import io.streamlate.local.NginxTlsProxy;
 import io.streamlate.local.ScramUser;
 import io.streamlate.local.TlsMaterial;
-import io.streamlate.schemas.avro.Translation;
 import io.streamlate.schemas.registry.RegistryConfig;
 import io.streamlate.schemas.registry.SchemaRegistryException;
 import io.streamlate.schemas.registry.TlsSettings;
 import io.streamlate.topology.TinyModel;
 import io.streamlate.topology.Topics;
-import io.streamlate.topology.config.TopologyConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,28 +20,19 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static io.streamlate.topology.app.EndToEndFixture.TEXTS;
-import static io.streamlate.topology.app.EndToEndFixture.event;
-import static io.streamlate.topology.app.EndToEndFixture.send;
+import static io.streamlate.topology.app.EndToEndFixture.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,43 +55,22 @@ class SecretsFromFilesEndToEndTest {
     private static final int SENTENCES = 3;
 
     @TempDir
-    static Path peers;
-    private static TlsMaterial tls;
-    private static EmbeddedKafka kafka;
-    private static ApicurioRegistry registry;
-    private static NginxTlsProxy proxy;
+    static Path peerFiles;
+    private static SecuredPeers peers;
     private static Path registryTruststore;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startPeers() {
-        tls = TlsMaterial.generate();
-        kafka = EmbeddedKafka.startSecured(tls, List.of(SERVICE, CHECKER));
-        registry = ApicurioRegistry.start();
-        proxy = NginxTlsProxy.start(registry.url(), REGISTRY_USER, REGISTRY_PASSWORD);
-        registryTruststore = proxy.writeTruststore(peers.resolve("registry-trust.p12"), REGISTRY_TRUSTSTORE_PASSWORD);
+        peers = SecuredPeers.start(List.of(SERVICE, CHECKER), CHECKER).withRegistryProxy(REGISTRY_USER,
+                REGISTRY_PASSWORD);
+        registryTruststore = peers.proxy().writeTruststore(peerFiles.resolve("registry-trust.p12"),
+                REGISTRY_TRUSTSTORE_PASSWORD);
     }
 
     @AfterAll
     static void stopPeers() {
-        try {
-            if (proxy != null) {
-                proxy.close();
-            }
-        } finally {
-            try {
-                if (registry != null) {
-                    registry.close();
-                }
-            } finally {
-                if (kafka != null) {
-                    kafka.close();
-                }
-                if (tls != null) {
-                    tls.close();
-                }
-            }
+        if (peers != null) {
+            peers.close();
         }
     }
 
@@ -126,25 +83,25 @@ class SecretsFromFilesEndToEndTest {
         assertThat(config.streams().getProperty(SaslConfigs.SASL_JAAS_CONFIG)).contains(SERVICE.password());
         assertThat(config.serdes()).containsEntry(RegistryConfig.BASIC_AUTH_USER_INFO,
                 REGISTRY_USER + ":" + REGISTRY_PASSWORD);
-        Topics topics = createTopics(config);
+        Topics topics = peers.createTopics(config);
 
         try (CapturedLogs logs = CapturedLogs.start();
              StreamlateService service = StreamlateService.start(config)) {
             assertThat(service.awaitRunning(WAIT)).as("RUNNING within %s (state %s)", WAIT, service.state())
                     .isTrue();
-            Set<String> sent = sendSentences(prefix, topics);
-            Map<String, String> translated = awaitTranslations(prefix, topics, config.topology(), sent);
+            Set<String> sent = peers.sendSentences(topics, prefix, SENTENCES); // registers through the proxy
+            Map<String, String> translated = peers.awaitTranslations(topics, prefix + "checker", sent, WAIT);
             int port = service.httpPort().orElseThrow();
 
             assertThat(translated.values()).allSatisfy(text -> assertThat(text).isNotBlank());
-            assertThat(get(port, "/health/ready")).contains("\"name\":\"registry\",\"status\":\"UP\"");
+            assertThat(get(port, "/health/ready").body()).contains("\"name\":\"registry\",\"status\":\"UP\"");
             assertThat(config.describe()).contains(SaslConfigs.SASL_JAAS_CONFIG + "=[hidden]",
                     SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG + "=[hidden]",
                     RegistryConfig.BASIC_AUTH_USER_INFO + "=[hidden]",
                     TlsSettings.TRUSTSTORE_PASSWORD + "=[hidden]");
             assertThat(logs.events()).as("log events captured").isPositive();
-            assertNoSecret(logs.text() + get(port, "/metrics") + get(port, "/health/live")
-                    + get(port, "/health/ready") + config.describe(), SERVICE.password(), REGISTRY_PASSWORD);
+            assertNoSecret(logs.text() + get(port, "/metrics").body() + get(port, "/health/live").body()
+                    + get(port, "/health/ready").body() + config.describe(), SERVICE.password(), REGISTRY_PASSWORD);
         }
     }
 
@@ -212,7 +169,7 @@ class SecretsFromFilesEndToEndTest {
     private static Path secrets(Path directory, String scramPassword, String registryPassword) {
         try {
             Path secrets = Files.createDirectories(directory.resolve("secrets"));
-            Files.writeString(secrets.resolve("truststore.password"), tls.password());
+            Files.writeString(secrets.resolve("truststore.password"), peers.tls().password());
             Files.writeString(secrets.resolve("registry-user-info"), REGISTRY_USER + ":" + registryPassword);
             Files.writeString(secrets.resolve("registry-truststore.password"), REGISTRY_TRUSTSTORE_PASSWORD);
             Files.writeString(directory.resolve("kafka-login.properties"), "password=" + scramPassword + "\n");
@@ -224,9 +181,7 @@ class SecretsFromFilesEndToEndTest {
 
     /** An operator's settings: no secret in them, only references to the files that hold them. */
     private static Properties settings(String prefix, Path directory, Path secrets) {
-        Properties settings = EndToEndFixture.file(prefix, directory.resolve("state"));
-        settings.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        settings.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, prefix + "app");
+        Properties settings = peers.baseSettings(prefix, directory.resolve("state"));
         settings.setProperty("config.providers", "file,directory");
         settings.setProperty("config.providers.file.class",
                 "org.apache.kafka.common.config.provider.FileConfigProvider");
@@ -236,10 +191,10 @@ class SecretsFromFilesEndToEndTest {
         settings.setProperty(SaslConfigs.SASL_MECHANISM, ScramUser.MECHANISM);
         settings.setProperty(SaslConfigs.SASL_JAAS_CONFIG, ScramUser.jaasConfig(SERVICE.name(),
                 "${file:" + directory.resolve("kafka-login.properties") + ":password}"));
-        settings.setProperty(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.trustStore().toString());
+        settings.setProperty(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, peers.tls().trustStore().toString());
         settings.setProperty(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, reference(secrets, "truststore.password"));
         settings.setProperty(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, TlsMaterial.STORE_TYPE);
-        settings.setProperty(RegistryConfig.URL, proxy.proxied(registry.ccompatUrl()).toString());
+        settings.setProperty(RegistryConfig.URL, peers.proxy().proxied(peers.registry().ccompatUrl()).toString());
         settings.setProperty(RegistryConfig.BASIC_AUTH_SOURCE, "USER_INFO");
         settings.setProperty(RegistryConfig.BASIC_AUTH_USER_INFO, reference(secrets, "registry-user-info"));
         settings.setProperty(TlsSettings.TRUSTSTORE_LOCATION, registryTruststore.toString());
@@ -252,59 +207,6 @@ class SecretsFromFilesEndToEndTest {
         return "${directory:" + secrets + ":" + file + "}";
     }
 
-    private static Topics createTopics(ServiceConfig config) {
-        TopologyConfig topology = config.topology();
-        kafka.createTopic(topology.inputTopic(), 1);
-        kafka.createTopic(topology.translationsTopic(), 1);
-        kafka.createTopic(topology.alignmentsTopic(), 1);
-        kafka.createTopic(topology.deadLetterTopic(), 1);
-        return Topics.of(topology, config.serdes());
-    }
-
-    private static Set<String> sendSentences(String prefix, Topics topics) {
-        Set<String> sent = new TreeSet<>();
-        Map<String, Object> producerConfig = checkerClient();
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig,
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < SENTENCES; i++) {
-                sent.add(prefix + i);
-                send(producer, topics, "doc", event(prefix + i, TEXTS[i], "fr")); // registers through the proxy
-            }
-            producer.flush();
-        }
-        return sent;
-    }
-
-    private static Map<String, String> awaitTranslations(String prefix, Topics topics, TopologyConfig topology,
-                                                         Set<String> sent) {
-        Map<String, String> translated = new TreeMap<>();
-        Map<String, Object> consumerConfig = checkerClient();
-        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "checker");
-        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topology.translationsTopic()));
-            EndToEndFixture.await(WAIT, () -> "translations of " + sent + ", have " + translated.keySet(), () -> {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Translation translation = topics.translations().valueSerde().deserializer()
-                            .deserialize(record.topic(), record.value());
-                    translated.put(translation.getId().toString(), translation.getTranslatedText().toString());
-                }
-                return translated.keySet().equals(sent);
-            });
-        }
-        return translated;
-    }
-
-    /** The test's own clients log in as another user, with their secrets given directly. */
-    private static Map<String, Object> checkerClient() {
-        Map<String, Object> config = new HashMap<>(CHECKER.clientConfig(tls));
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        return config;
-    }
-
     /**
      * None of the secrets: the SCRAM and registry passwords given, both trust stores' passwords, and the
      * Authorization header that carries the registry password.
@@ -313,14 +215,9 @@ class SecretsFromFilesEndToEndTest {
         String header = Base64.getEncoder().encodeToString((REGISTRY_USER + ":" + registryPassword)
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(text).doesNotContain(scramPassword).doesNotContain(registryPassword).doesNotContain(header)
-                .doesNotContain(tls.password()).doesNotContain(REGISTRY_TRUSTSTORE_PASSWORD);
+                .doesNotContain(peers.tls().password()).doesNotContain(REGISTRY_TRUSTSTORE_PASSWORD);
     }
 
-    private String get(int port, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        return response.body();
-    }
 
     private static String prefix() {
         return "files-" + UUID.randomUUID().toString().substring(0, 8) + "-";

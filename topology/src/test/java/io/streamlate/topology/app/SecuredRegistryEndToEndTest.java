@@ -15,9 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +29,7 @@ import java.util.stream.IntStream;
 
 import static io.streamlate.topology.app.EndToEndFixture.TEXTS;
 import static io.streamlate.topology.app.EndToEndFixture.event;
+import static io.streamlate.topology.app.EndToEndFixture.get;
 import static io.streamlate.topology.app.EndToEndFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,8 +56,6 @@ class SecuredRegistryEndToEndTest {
     private static NginxTlsProxy proxy;
     private static String securedUrl;
     private static Path truststore;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startPeers() {
@@ -110,10 +106,10 @@ class SecuredRegistryEndToEndTest {
             assertThat(outputs.deadLetters).isEmpty();
             assertThat(config.describe()).contains(RegistryConfig.BASIC_AUTH_USER_INFO + "=[hidden]",
                     TlsSettings.TRUSTSTORE_PASSWORD + "=[hidden]", RegistryConfig.URL + "=" + securedUrl);
-            assertThat(get(port, "/health/ready")).contains("\"name\":\"registry\",\"status\":\"UP\"");
+            assertThat(get(port, "/health/ready").body()).contains("\"name\":\"registry\",\"status\":\"UP\"");
             assertThat(logs.events()).as("log events captured").isPositive();
-            assertNoSecret(logs.text() + get(port, "/metrics") + get(port, "/health/ready")
-                    + get(port, "/health/live") + config.describe(), PASSWORD);
+            assertNoSecret(logs.text() + get(port, "/metrics").body() + get(port, "/health/ready").body()
+                    + get(port, "/health/live").body() + config.describe(), PASSWORD);
         }
     }
 
@@ -171,9 +167,4 @@ class SecuredRegistryEndToEndTest {
         assertThat(text).doesNotContain(password).doesNotContain(header).doesNotContain(TRUSTSTORE_PASSWORD);
     }
 
-    private String get(int port, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        return response.body();
-    }
 }

@@ -1,11 +1,9 @@
 package io.streamlate.topology.app;
 
-import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.schemas.avro.Alignment;
 import io.streamlate.schemas.avro.DeadLetter;
 import io.streamlate.schemas.avro.ErrorClass;
 import io.streamlate.schemas.avro.Translation;
-import io.streamlate.topology.TinyModel;
 import io.streamlate.topology.Topics;
 import io.streamlate.topology.backpressure.BackpressureController;
 import io.streamlate.topology.backpressure.PausePolicy;
@@ -24,10 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +38,7 @@ import java.util.stream.Collectors;
 import static io.streamlate.topology.app.EndToEndFixture.TEXTS;
 import static io.streamlate.topology.app.EndToEndFixture.bytes;
 import static io.streamlate.topology.app.EndToEndFixture.event;
+import static io.streamlate.topology.app.EndToEndFixture.get;
 import static io.streamlate.topology.app.EndToEndFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -185,10 +180,9 @@ class StreamlateServiceEndToEndTest {
 
             // what an operator sees: ready, and the counts in the metrics
             int port = service.httpPort().orElseThrow();
-            HttpClient http = HttpClient.newHttpClient();
-            assertThat(get(http, port, "/health/ready").statusCode()).isEqualTo(200);
-            assertThat(get(http, port, "/health/live").statusCode()).isEqualTo(200);
-            String metrics = get(http, port, "/metrics").body();
+            assertThat(get(port, "/health/ready").statusCode()).isEqualTo(200);
+            assertThat(get(port, "/health/live").statusCode()).isEqualTo(200);
+            String metrics = get(port, "/metrics").body();
             assertThat(metrics).contains("streamlate_sentences_translated_total{pair=\"en-fr\"} " + VALID + ".0",
                     "streamlate_dead_letters_total{reason=\"DESERIALIZATION\"} 1.0",
                     "streamlate_dead_letters_total{reason=\"EMPTY_TEXT\"} 1.0",
@@ -196,11 +190,6 @@ class StreamlateServiceEndToEndTest {
                     "streamlate_pending_inputs 0.0", "streamlate_execution_provider{provider=\"cpu\"} 1.0",
                     "kafka_consumer_fetch_manager_records_lag_max");
         }
-    }
-
-    private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     /**
