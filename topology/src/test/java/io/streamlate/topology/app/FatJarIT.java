@@ -4,10 +4,9 @@ import io.streamlate.topology.TinyModel;
 import io.streamlate.topology.Topics;
 import io.streamlate.topology.config.StreamlateConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -36,19 +35,8 @@ class FatJarIT {
     private static final Path JAR = Path.of(System.getProperty("streamlate.jar", "target/streamlate-all.jar"));
     private static final long MAX_JAR_BYTES = 60L * 1024 * 1024;
 
-    private static EndToEndFixture fixture;
-
-    @BeforeAll
-    static void startPeers() {
-        fixture = EndToEndFixture.start();
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final EndToEndPeers PEERS = new EndToEndPeers();
 
     private static Process java(Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
@@ -111,18 +99,18 @@ class FatJarIT {
     void theJarTranslatesThroughARealBrokerAndRegistry(@TempDir Path temp) throws Exception {
         String prefix = "jar-";
         Properties file = EndToEndFixture.file(prefix, temp.resolve("state"));
-        ServiceConfig config = fixture.config(file, prefix + "app", "exactly_once_v2");
-        Topics topics = fixture.createTopics(config, 2);
+        ServiceConfig config = PEERS.fixture().config(file, prefix + "app", "exactly_once_v2");
+        Topics topics = PEERS.fixture().createTopics(config, 2);
         Path properties = temp.resolve("streamlate.properties");
         try (var writer = Files.newBufferedWriter(properties, StandardCharsets.UTF_8)) {
             file.store(writer, "the fixture's instance settings");
         }
         Path log = temp.resolve("service.log");
         Process service = java(log, "--config", properties.toString(), "--bootstrap-servers",
-                fixture.bootstrapServers(), "--schema-registry-url", fixture.registryUrl(), "--application-id",
-                prefix + "app", "--set", StreamlateConfig.HTTP_PORT + "=-1");
-        try (KafkaProducer<byte[], byte[]> producer = fixture.producer();
-             EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker")) {
+                PEERS.fixture().bootstrapServers(), "--schema-registry-url", PEERS.fixture().registryUrl(),
+                "--application-id", prefix + "app", "--set", StreamlateConfig.HTTP_PORT + "=-1");
+        try (KafkaProducer<byte[], byte[]> producer = PEERS.fixture().producer();
+             EndToEndFixture.Outputs outputs = PEERS.fixture().outputs(topics, prefix + "checker")) {
             EndToEndFixture.send(producer, topics, "k", EndToEndFixture.event("j1", "I love you.", "fr"));
             producer.flush();
             outputs.awaitAll(Set.of("j1"), Duration.ofMinutes(3), Duration.ZERO);

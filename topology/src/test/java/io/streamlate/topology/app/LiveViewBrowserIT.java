@@ -7,10 +7,9 @@ import io.streamlate.topology.Topics;
 import io.streamlate.topology.config.StreamlateConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -50,19 +49,8 @@ class LiveViewBrowserIT {
         SENTENCES.put("v4", "It is raining today.");
     }
 
-    private static EndToEndFixture fixture;
-
-    @BeforeAll
-    static void startPeers() {
-        fixture = EndToEndFixture.start();
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final EndToEndPeers PEERS = new EndToEndPeers();
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -72,17 +60,17 @@ class LiveViewBrowserIT {
         String prefix = "view-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         Properties file = EndToEndFixture.file(prefix, stateDirectory);
         file.setProperty(StreamlateConfig.VIEW_MAX_PER_SECOND, "1000");
-        ServiceConfig config = fixture.config(file, prefix + "app", "exactly_once_v2");
-        Topics topics = fixture.createTopics(config, 1);
+        ServiceConfig config = PEERS.fixture().config(file, prefix + "app", "exactly_once_v2");
+        Topics topics = PEERS.fixture().createTopics(config, 1);
 
         try (StreamlateService service = StreamlateService.start(config)) {
             assertThat(service.awaitRunning(WAIT)).as("RUNNING within %s", WAIT).isTrue();
-            try (KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+            try (KafkaProducer<byte[], byte[]> producer = PEERS.fixture().producer()) {
                 SENTENCES.forEach((id, text) -> send(producer, topics, "doc", event(id, text, "fr")));
                 producer.flush();
             }
             List<Alignment> alignments = new ArrayList<>();
-            try (EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker")) {
+            try (EndToEndFixture.Outputs outputs = PEERS.fixture().outputs(topics, prefix + "checker")) {
                 outputs.awaitAll(SENTENCES.keySet(), WAIT, Duration.ZERO);
                 outputs.alignments.stream().map(ConsumerRecord::value).forEach(alignments::add);
             }

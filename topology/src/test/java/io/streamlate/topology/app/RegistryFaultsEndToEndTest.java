@@ -9,10 +9,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -53,36 +52,24 @@ class RegistryFaultsEndToEndTest {
     /** Longer than the transaction timeout (10 s) and the registry client's read timeout (10 s). */
     private static final Duration FROZEN = Duration.ofSeconds(25);
 
-    private static EndToEndFixture fixture;
-
-
-    @BeforeAll
-    static void startPeers() {
-        fixture = EndToEndFixture.start();
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final EndToEndPeers PEERS = new EndToEndPeers();
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aFrozenRegistryHoldsNoStreamThreadAndFencesNothing(@TempDir Path state) throws Exception {
         String prefix = "frozen-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        ServiceConfig config = fixture.config(EndToEndFixture.file(prefix, state), prefix + "app",
+        ServiceConfig config = PEERS.fixture().config(EndToEndFixture.file(prefix, state), prefix + "app",
                 StreamsConfig.EXACTLY_ONCE_V2);
-        Topics topics = fixture.createTopics(config, PARTITIONS);
+        Topics topics = PEERS.fixture().createTopics(config, PARTITIONS);
         Inputs inputs = Inputs.serialized(topics); // registered now; the instance has never looked the id up
         try (StreamlateService service = StreamlateService.start(config);
-             EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker");
-             KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+             EndToEndFixture.Outputs outputs = PEERS.fixture().outputs(topics, prefix + "checker");
+             KafkaProducer<byte[], byte[]> producer = PEERS.fixture().producer()) {
             assertThat(service.awaitRunning(WAIT)).isTrue();
             int port = service.httpPort().orElseThrow();
             StreamThreadSampler sampler = StreamThreadSampler.start();
-            fixture.freezeRegistry();
+            PEERS.fixture().freezeRegistry();
             long frozenAt = System.nanoTime();
             try {
                 inputs.send(producer);
@@ -103,7 +90,7 @@ class RegistryFaultsEndToEndTest {
                     assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
                 }
             } finally {
-                fixture.thawRegistry();
+                PEERS.fixture().thawRegistry();
             }
             outputs.awaitAll(inputs.ids(), WAIT, Duration.ofSeconds(2));
             sampler.stop();
@@ -125,15 +112,15 @@ class RegistryFaultsEndToEndTest {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aSlowRegistryHoldsNoStreamThread(@TempDir Path state) throws Exception {
         String prefix = "slow-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        URI server = fixture.registryServer();
+        URI server = PEERS.fixture().registryServer();
         try (SlowProxy proxy = SlowProxy.start(server.getHost(), server.getPort(), Duration.ZERO)) {
-            ServiceConfig config = fixture.config(EndToEndFixture.file(prefix, state), prefix + "app",
-                    StreamsConfig.EXACTLY_ONCE_V2, fixture.registryUrlVia("127.0.0.1", proxy.port()));
-            Topics topics = fixture.createTopics(config, PARTITIONS);
+            ServiceConfig config = PEERS.fixture().config(EndToEndFixture.file(prefix, state), prefix + "app",
+                    StreamsConfig.EXACTLY_ONCE_V2, PEERS.fixture().registryUrlVia("127.0.0.1", proxy.port()));
+            Topics topics = PEERS.fixture().createTopics(config, PARTITIONS);
             Inputs inputs = Inputs.serialized(topics);
             try (StreamlateService service = StreamlateService.start(config);
-                 EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker");
-                 KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+                 EndToEndFixture.Outputs outputs = PEERS.fixture().outputs(topics, prefix + "checker");
+                 KafkaProducer<byte[], byte[]> producer = PEERS.fixture().producer()) {
                 assertThat(service.awaitRunning(WAIT)).isTrue();
                 int port = service.httpPort().orElseThrow();
                 StreamThreadSampler sampler = StreamThreadSampler.start();

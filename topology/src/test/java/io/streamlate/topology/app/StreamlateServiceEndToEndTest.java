@@ -16,10 +16,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -54,19 +53,8 @@ class StreamlateServiceEndToEndTest {
     private static final int VALID = 60;
     private static final Duration WAIT = Duration.ofSeconds(120);
 
-    private static EndToEndFixture fixture;
-
-    @BeforeAll
-    static void startPeers() {
-        fixture = EndToEndFixture.start();
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final EndToEndPeers PEERS = new EndToEndPeers();
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -74,11 +62,11 @@ class StreamlateServiceEndToEndTest {
         String prefix = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         Properties file = EndToEndFixture.file(prefix, stateDirectory);
         file.setProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "2");
-        ServiceConfig config = fixture.config(file, prefix + "app", "exactly_once_v2");
+        ServiceConfig config = PEERS.fixture().config(file, prefix + "app", "exactly_once_v2");
         assertThat(config.streams().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
                 .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         TopologyConfig topology = config.topology();
-        Topics topics = fixture.createTopics(config, PARTITIONS);
+        Topics topics = PEERS.fixture().createTopics(config, PARTITIONS);
 
         long started = System.nanoTime();
         try (StreamlateService service = StreamlateService.start(config)) {
@@ -88,7 +76,7 @@ class StreamlateServiceEndToEndTest {
 
             Map<String, List<String>> sentPerKey = new LinkedHashMap<>();
             Map<String, ErrorClass> bad = new HashMap<>();
-            try (KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+            try (KafkaProducer<byte[], byte[]> producer = PEERS.fixture().producer()) {
                 for (int i = 0; i < VALID; i++) {
                     String key = "doc-" + (i % KEYS);
                     String id = "s" + i;
@@ -112,7 +100,7 @@ class StreamlateServiceEndToEndTest {
             List<ConsumerRecord<byte[], Translation>> translations;
             List<ConsumerRecord<byte[], Alignment>> alignments;
             List<ConsumerRecord<byte[], DeadLetter>> deadLetters;
-            try (EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker")) {
+            try (EndToEndFixture.Outputs outputs = PEERS.fixture().outputs(topics, prefix + "checker")) {
                 translations = outputs.translations;
                 alignments = outputs.alignments;
                 deadLetters = outputs.deadLetters;
@@ -205,12 +193,12 @@ class StreamlateServiceEndToEndTest {
         file.setProperty(StreamlateConfig.BATCH_MAX_SENTENCES, "2");
         file.setProperty(StreamlateConfig.BATCH_MAX_QUEUED, "4");
         file.setProperty(StreamlateConfig.BATCH_WORKERS, "1");
-        ServiceConfig config = fixture.config(file, prefix + "app", "exactly_once_v2");
+        ServiceConfig config = PEERS.fixture().config(file, prefix + "app", "exactly_once_v2");
         assertThat(config.topology().pausePolicy()).isEqualTo(new PausePolicy(3, 1));
-        Topics topics = fixture.createTopics(config, PARTITIONS);
+        Topics topics = PEERS.fixture().createTopics(config, PARTITIONS);
         int backlog = 150;
         Map<String, List<String>> sentPerKey = new LinkedHashMap<>();
-        try (KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = PEERS.fixture().producer()) {
             for (int i = 0; i < backlog; i++) {
                 String key = "doc-" + (i % KEYS);
                 sentPerKey.computeIfAbsent(key, k -> new ArrayList<>()).add("s" + i);
@@ -218,7 +206,7 @@ class StreamlateServiceEndToEndTest {
             }
         }
         try (StreamlateService service = StreamlateService.start(config);
-             EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker")) {
+             EndToEndFixture.Outputs outputs = PEERS.fixture().outputs(topics, prefix + "checker")) {
             outputs.awaitAll(sentPerKey.values().stream().flatMap(List::stream).collect(Collectors.toSet()), WAIT,
                     Duration.ofSeconds(2));
             System.out.printf("backpressure: %d inputs, paused %d times%n", backlog,

@@ -7,11 +7,10 @@ import io.streamlate.topology.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -57,19 +56,8 @@ class TwoInstanceFailoverTest {
     /** Pacing of the killed runs' input: it keeps flowing well past the takeover, so that a stall shows as one. */
     private static final Duration PACE = Duration.ofMillis(75);
 
-    private static EndToEndFixture fixture;
-
-    @BeforeAll
-    static void startPeers() {
-        fixture = EndToEndFixture.start();
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final EndToEndPeers PEERS = new EndToEndPeers();
 
     /** What a scenario saw; a duplicate is an output beyond the first for its id, counted per output topic. */
     record Counts(int inputs, int translations, int alignments, int duplicateTranslations,
@@ -188,7 +176,7 @@ class TwoInstanceFailoverTest {
 
     private static Map<String, Set<Integer>> assignment(String applicationId, String topic) {
         try {
-            return fixture.assignment(applicationId, topic);
+            return PEERS.fixture().assignment(applicationId, topic);
         } catch (Exception e) {
             return Map.of("describe failed: " + e, Set.of());
         }
@@ -199,17 +187,17 @@ class TwoInstanceFailoverTest {
     void twoInstancesShareThePartitionsWithOneOutputPerEventInKeyOrder(@TempDir Path a, @TempDir Path b)
             throws Exception {
         String prefix = "share-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        ServiceConfig configA = fixture.config(file(prefix, a), prefix + "app", EOS);
-        ServiceConfig configB = fixture.config(file(prefix, b), prefix + "app", EOS);
-        Topics topics = fixture.createTopics(configA, PARTITIONS);
+        ServiceConfig configA = PEERS.fixture().config(file(prefix, a), prefix + "app", EOS);
+        ServiceConfig configB = PEERS.fixture().config(file(prefix, b), prefix + "app", EOS);
+        Topics topics = PEERS.fixture().createTopics(configA, PARTITIONS);
         long started = System.nanoTime();
         try (StreamlateService first = startService(configA); StreamlateService second = startService(configB);
-             EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker");
-             KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+             EndToEndFixture.Outputs outputs = PEERS.fixture().outputs(topics, prefix + "checker");
+             KafkaProducer<byte[], byte[]> producer = PEERS.fixture().producer()) {
             assertThat(first.awaitRunning(WAIT)).isTrue();
             assertThat(second.awaitRunning(WAIT)).isTrue();
             awaitShared(prefix + "app", topics.input().name(), 2);
-            Map<String, Set<Integer>> shared = fixture.assignment(prefix + "app", topics.input().name());
+            Map<String, Set<Integer>> shared = PEERS.fixture().assignment(prefix + "app", topics.input().name());
 
             produce(producer, topics, 0, EVENTS);
             outputs.awaitAll(new LinkedHashSet<>(ids()), WAIT, QUIET);
@@ -239,13 +227,13 @@ class TwoInstanceFailoverTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void closingOneInstanceMidStreamLosesAndDuplicatesNothing(@TempDir Path a, @TempDir Path b) throws Exception {
         String prefix = "close-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        ServiceConfig configA = fixture.config(file(prefix, a), prefix + "app", EOS);
-        ServiceConfig configB = fixture.config(file(prefix, b), prefix + "app", EOS);
-        Topics topics = fixture.createTopics(configA, PARTITIONS);
+        ServiceConfig configA = PEERS.fixture().config(file(prefix, a), prefix + "app", EOS);
+        ServiceConfig configB = PEERS.fixture().config(file(prefix, b), prefix + "app", EOS);
+        Topics topics = PEERS.fixture().createTopics(configA, PARTITIONS);
         long started = System.nanoTime();
         try (StreamlateService survivor = startService(configA);
-             EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker");
-             KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+             EndToEndFixture.Outputs outputs = PEERS.fixture().outputs(topics, prefix + "checker");
+             KafkaProducer<byte[], byte[]> producer = PEERS.fixture().producer()) {
             int beforeClose;
             try (StreamlateService leaver = startService(configB)) {
                 assertThat(survivor.awaitRunning(WAIT)).isTrue();
@@ -334,8 +322,8 @@ class TwoInstanceFailoverTest {
         String applicationId = prefix + "app";
         Properties survivorFile = killFile(prefix, stateA, guarantee);
         survivorFile.putAll(extra);
-        ServiceConfig config = fixture.config(survivorFile, applicationId, guarantee);
-        Topics topics = fixture.createTopics(config, PARTITIONS);
+        ServiceConfig config = PEERS.fixture().config(survivorFile, applicationId, guarantee);
+        Topics topics = PEERS.fixture().createTopics(config, PARTITIONS);
         String input = topics.input().name();
 
         Path victimPath = stateB.resolve("victim.properties");
@@ -348,7 +336,8 @@ class TwoInstanceFailoverTest {
         // a plain JVM with default settings, as operators launch it (native loading brings its own stack)
         Process victim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), StreamlateApp.class.getName(),
-                "--bootstrap-servers", fixture.bootstrapServers(), "--schema-registry-url", fixture.registryUrl(),
+                "--bootstrap-servers", PEERS.fixture().bootstrapServers(),
+                "--schema-registry-url", PEERS.fixture().registryUrl(),
                 "--config", victimPath.toString(), "--application-id", applicationId,
                 "--processing-guarantee", guarantee, "--model", TinyModel.DIRECTORY.toAbsolutePath().toString(),
                 "--threads", "1")
@@ -356,13 +345,13 @@ class TwoInstanceFailoverTest {
         long started = System.nanoTime();
         try {
             awaitShared(applicationId, input, 1);
-            String victimMember = fixture.assignment(applicationId, input).keySet().iterator().next();
+            String victimMember = PEERS.fixture().assignment(applicationId, input).keySet().iterator().next();
             try (StreamlateService survivor = startService(config);
-                 EndToEndFixture.Outputs outputs = fixture.outputs(topics, prefix + "checker");
-                 KafkaProducer<byte[], byte[]> producer = fixture.producer()) {
+                 EndToEndFixture.Outputs outputs = PEERS.fixture().outputs(topics, prefix + "checker");
+                 KafkaProducer<byte[], byte[]> producer = PEERS.fixture().producer()) {
                 assertThat(survivor.awaitRunning(WAIT)).isTrue();
                 awaitShared(applicationId, input, 2);
-                Set<Integer> victimPartitions = fixture.assignment(applicationId, input).get(victimMember);
+                Set<Integer> victimPartitions = PEERS.fixture().assignment(applicationId, input).get(victimMember);
                 assertThat(victimPartitions).as("the victim keeps its member id").isNotEmpty();
 
                 AtomicInteger sent = new AtomicInteger();
