@@ -74,4 +74,14 @@ public record Manifest(Path directory, String modelId, String modelVersion, Stri
     public int targetVocabularySize() {
         return decoderStep.output(GraphRole.Roles.LOG_PROBS).shape().get(1).fixedSize().intValue();
     }
+
+    /** The width of the encoder's memory: the fixed last axis of its memory output. */
+    public int memoryWidth() {
+        return encoder.output(GraphRole.Roles.MEMORY).shape().get(2).fixedSize().intValue();
+    }
+
+    /** The decoder state's size: the fixed last axis of the encoder's initial decoder state. */
+    public int decoderStateSize() {
+        return encoder.output(GraphRole.Roles.DECODER_STATE).shape().get(1).fixedSize().intValue();
+    }
 }

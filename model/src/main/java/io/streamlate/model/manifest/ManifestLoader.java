@@ -78,11 +78,11 @@ public final class ManifestLoader {
             }
             GraphSpec encoder = graph(GraphRole.ENCODER);
             GraphSpec decoderStep = graph(GraphRole.DECODER_STEP);
-            TensorSpec logProbs = decoderStep.output(GraphRole.Roles.LOG_PROBS);
-            if (logProbs != null && (logProbs.shape().size() != 2 || !logProbs.shape().get(1).isFixed())) {
-                problems.add("graphs.decoder_step.outputs.log_probs.shape must be [batch, vocabulary size], is "
-                        + logProbs.shape());
-            }
+            requireFixedLast(GraphRole.DECODER_STEP, decoderStep, GraphRole.Roles.LOG_PROBS,
+                    "[batch, vocabulary size]");
+            requireFixedLast(GraphRole.ENCODER, encoder, GraphRole.Roles.MEMORY,
+                    "[batch, source_length, memory width]");
+            requireFixedLast(GraphRole.ENCODER, encoder, GraphRole.Roles.DECODER_STATE, "[batch, state size]");
             Optional<GraphSpec> decoderStepTopK = root.path("graphs").has(GraphRole.DECODER_STEP_TOP_K.key())
                     ? Optional.of(graph(GraphRole.DECODER_STEP_TOP_K)) : Optional.empty();
             Map<Precision, Map<GraphRole, String>> precisionFiles = precisions(decoderStepTopK.isPresent());
@@ -130,6 +130,16 @@ public final class ManifestLoader {
             } catch (IllegalArgumentException e) {
                 problems.add("decoding_defaults.link_rule: " + e.getMessage());
                 return LinkRule.ARGMAX;
+            }
+        }
+
+        /** The engine sizes buffers by these outputs, so their last axis must be fixed in the manifest. */
+        private void requireFixedLast(GraphRole role, GraphSpec graph, String output, String expected) {
+            TensorSpec tensor = graph.output(output);
+            int rank = expected.split(",").length;
+            if (tensor != null && (tensor.shape().size() != rank || !tensor.shape().get(rank - 1).isFixed())) {
+                problems.add("graphs." + role.key() + ".outputs." + output + ".shape must be " + expected + ", is "
+                        + tensor.shape());
             }
         }
 

@@ -6,28 +6,57 @@ import ai.onnxruntime.OrtException;
 import io.streamlate.model.TranslationException;
 import io.streamlate.model.TranslationException.Reason;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
- * The encoder's memory [B,S,M] and source mask [B,S] as native tensors, fed unchanged to every decoder step.
- * They are created once per sub-batch; {@link #gather} builds new ones only when the set of decoded rows
- * changes (sentences finished, or beam hypotheses per sentence changed), so finished rows stop costing compute.
+ * The encoder's memory [B,S,M] and source mask [B,S], fed unchanged to every decoder step. Both live in direct
+ * buffers this object owns, wrapped by ONNX Runtime without a copy: the encoder writes into them (pinned outputs)
+ * and {@link #gather} copies rows buffer to buffer, once, when the set of decoded rows changes (sentences finished,
+ * or beam hypotheses per sentence changed), so finished rows stop costing compute. Each row remembers its source
+ * length, so a gather also drops the padding no remaining row needs.
  */
 public final class EncoderStates implements AutoCloseable {
 
-    private final OrtEnvironment environment;
+    private final FloatBuffer memoryData;
+    private final FloatBuffer maskData;
     private final OnnxTensor memory;
     private final OnnxTensor mask;
-    private final AutoCloseable owner;
+    private final OrtEnvironment environment;
+    private final int[] lengths;
+    private final int sourceLength;
+    private final int width;
+
+    private EncoderStates(OrtEnvironment environment, int[] lengths, int sourceLength, int width) {
+        this.environment = environment;
+        this.lengths = lengths;
+        this.sourceLength = sourceLength;
+        this.width = width;
+        int rows = lengths.length;
+        this.memoryData = floats(rows * sourceLength * width);
+        this.maskData = floats(rows * sourceLength);
+        OnnxTensor memoryTensor = null;
+        try {
+            memoryTensor = OnnxTensor.createTensor(environment, memoryData, new long[] {rows, sourceLength, width});
+            this.mask = OnnxTensor.createTensor(environment, maskData, new long[] {rows, sourceLength});
+            this.memory = memoryTensor;
+        } catch (OrtException e) {
+            if (memoryTensor != null) {
+                memoryTensor.close();
+            }
+            throw new TranslationException(Reason.INFERENCE_FAILED, "cannot allocate encoder states", e);
+        }
+    }
 
     /**
-     * @param owner closes the native memory behind both tensors (an encoder result, or the tensors themselves)
+     * Zeroed states for rows of the given source lengths, padded to the longest.
+     *
+     * @param width the memory's last dimension
      */
-    EncoderStates(OrtEnvironment environment, OnnxTensor memory, OnnxTensor mask, AutoCloseable owner) {
-        this.environment = environment;
-        this.memory = memory;
-        this.mask = mask;
-        this.owner = owner;
+    static EncoderStates allocate(OrtEnvironment environment, int[] lengths, int width) {
+        return new EncoderStates(environment, lengths.clone(), Arrays.stream(lengths).max().orElse(0), width);
     }
 
     OnnxTensor memory() {
@@ -39,37 +68,39 @@ public final class EncoderStates implements AutoCloseable {
     }
 
     public int rows() {
-        return (int) memory.getInfo().getShape()[0];
+        return lengths.length;
     }
 
     /** The padded source length every row's attention spans. */
     int sourceLength() {
-        return (int) memory.getInfo().getShape()[1];
+        return sourceLength;
     }
 
-    /** New states whose row i is this one's row {@code rowIndices[i]} (rows may repeat, e.g. one per beam). */
-    public EncoderStates gather(int[] rowIndices) {
-        long[] memoryShape = memory.getInfo().getShape();
-        long[] maskShape = mask.getInfo().getShape();
-        FloatMatrix memoryRows = copy(memory, (int) memoryShape[0]).gatherRows(rowIndices);
-        FloatMatrix maskRows = copy(mask, (int) maskShape[0]).gatherRows(rowIndices);
-        OnnxTensor newMemory = null;
-        try {
-            newMemory = OnnxTensor.createTensor(environment, FloatBuffer.wrap(memoryRows.data()),
-                    new long[] {rowIndices.length, memoryShape[1], memoryShape[2]});
-            OnnxTensor newMask = OnnxTensor.createTensor(environment, FloatBuffer.wrap(maskRows.data()),
-                    new long[] {rowIndices.length, maskShape[1]});
-            OnnxTensor ownedMemory = newMemory;
-            return new EncoderStates(environment, newMemory, newMask, () -> {
-                ownedMemory.close();
-                newMask.close();
-            });
-        } catch (OrtException e) {
-            if (newMemory != null) {
-                newMemory.close();
-            }
-            throw new TranslationException(Reason.INFERENCE_FAILED, "cannot gather encoder states", e);
+    /** Copies row {@code from} of {@code other} (same width) into this one's row {@code to}: its real positions. */
+    void copyRow(EncoderStates other, int from, int to) {
+        int length = other.lengths[from];
+        if (length > sourceLength) {
+            throw new IllegalArgumentException("a row of " + length + " positions does not fit " + sourceLength);
         }
+        memoryData.put(to * sourceLength * width, other.memoryData, from * other.sourceLength * width,
+                length * width);
+        maskData.put(to * sourceLength, other.maskData, from * other.sourceLength, length);
+    }
+
+    /**
+     * New states whose row i is this one's row {@code rowIndices[i]} (rows may repeat, e.g. one per beam), padded
+     * to the longest of those rows.
+     */
+    public EncoderStates gather(int[] rowIndices) {
+        int[] gathered = new int[rowIndices.length];
+        for (int i = 0; i < rowIndices.length; i++) {
+            gathered[i] = lengths[rowIndices[i]];
+        }
+        EncoderStates out = allocate(environment, gathered, width);
+        for (int i = 0; i < rowIndices.length; i++) {
+            out.copyRow(this, rowIndices[i], i);
+        }
+        return out;
     }
 
     static FloatMatrix copy(OnnxTensor tensor, int rows) {
@@ -79,12 +110,14 @@ public final class EncoderStates implements AutoCloseable {
         return new FloatMatrix(data, rows, rows == 0 ? 0 : data.length / rows);
     }
 
+    /** A zeroed native-order direct buffer: ONNX Runtime wraps it instead of copying it. */
+    static FloatBuffer floats(int size) {
+        return ByteBuffer.allocateDirect(Float.BYTES * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
     @Override
     public void close() {
-        try {
-            owner.close();
-        } catch (Exception e) {
-            throw new TranslationException(Reason.INFERENCE_FAILED, "cannot release encoder states", e);
-        }
+        memory.close();
+        mask.close();
     }
 }

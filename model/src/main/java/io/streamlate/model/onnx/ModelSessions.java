@@ -1,7 +1,6 @@
 package io.streamlate.model.onnx;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -40,6 +39,8 @@ public final class ModelSessions implements AutoCloseable {
     private final Precision precision;
     private final int padId;
     private final int vocabulary;
+    private final int memoryWidth;
+    private final int stateSize;
 
     private ModelSessions(OrtEnvironment environment, Manifest manifest, List<OrtSession> sessions, Device device,
                           Precision precision) {
@@ -54,6 +55,8 @@ public final class ModelSessions implements AutoCloseable {
         this.precision = precision;
         this.padId = manifest.specialTokens().pad();
         this.vocabulary = manifest.targetVocabularySize();
+        this.memoryWidth = manifest.memoryWidth();
+        this.stateSize = manifest.decoderStateSize();
     }
 
     /** Opens and checks the graphs of a validated manifest at the settings' precision. */
@@ -105,63 +108,36 @@ public final class ModelSessions implements AutoCloseable {
         if (runs.size() == 1) {
             return encodeTogether(sources);
         }
-        int batch = sources.length;
-        int longest = Arrays.stream(lengths).max().orElse(0);
-        long[] memoryShape = null;
-        float[] memory = null;
-        float[] mask = new float[batch * longest];
-        FloatMatrix state = null;
-        for (int[] run : runs) {
-            int[][] runSources = new int[run.length][];
-            for (int i = 0; i < run.length; i++) {
-                runSources[i] = sources[run[i]];
-            }
-            EncoderOutput part = encodeTogether(runSources);
-            try (EncoderStates states = part.states()) {
-                FloatMatrix runMemory = EncoderStates.copy(states.memory(), run.length);
-                FloatMatrix runMask = EncoderStates.copy(states.mask(), run.length);
-                int runLength = states.sourceLength();
-                int width = (int) states.memory().getInfo().getShape()[2];
-                if (memory == null) {
-                    memoryShape = new long[] {batch, longest, width};
-                    memory = new float[batch * longest * width];
-                    state = new FloatMatrix(new float[batch * part.initialState().columns()], batch,
-                            part.initialState().columns());
-                }
-                for (int i = 0; i < run.length; i++) {
-                    int row = run[i];
-                    System.arraycopy(runMemory.data(), i * runLength * width, memory, row * longest * width,
-                            runLength * width);
-                    System.arraycopy(runMask.data(), i * runLength, mask, row * longest, runLength);
-                    System.arraycopy(part.initialState().data(), i * state.columns(), state.data(),
-                            row * state.columns(), state.columns());
-                }
-            }
-        }
-        OnnxTensor memoryTensor = null;
+        EncoderStates states = EncoderStates.allocate(environment, lengths, memoryWidth);
+        FloatMatrix state = new FloatMatrix(new float[sources.length * stateSize], sources.length, stateSize);
         try {
-            memoryTensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(memory), memoryShape);
-            OnnxTensor maskTensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(mask),
-                    new long[] {batch, longest});
-            OnnxTensor ownedMemory = memoryTensor;
-            return new EncoderOutput(new EncoderStates(environment, memoryTensor, maskTensor, () -> {
-                ownedMemory.close();
-                maskTensor.close();
-            }), state);
-        } catch (OrtException e) {
-            if (memoryTensor != null) {
-                memoryTensor.close();
+            for (int[] run : runs) {
+                int[][] runSources = new int[run.length][];
+                for (int i = 0; i < run.length; i++) {
+                    runSources[i] = sources[run[i]];
+                }
+                EncoderOutput part = encodeTogether(runSources);
+                try (EncoderStates runStates = part.states()) {
+                    for (int i = 0; i < run.length; i++) {
+                        states.copyRow(runStates, i, run[i]);
+                        System.arraycopy(part.initialState().data(), i * stateSize, state.data(),
+                                run[i] * stateSize, stateSize);
+                    }
+                }
             }
-            throw new TranslationException(Reason.INFERENCE_FAILED, "cannot lay out the encoder states", e);
+            return new EncoderOutput(states, state);
+        } catch (RuntimeException e) {
+            states.close();
+            throw e;
         }
     }
 
+    /** One encoder run whose memory and mask ONNX Runtime writes straight into the states' buffers. */
     private EncoderOutput encodeTogether(int[][] sources) {
         int batch = sources.length;
-        int longest = 0;
-        for (int[] source : sources) {
-            longest = Math.max(longest, source.length);
-        }
+        int[] sourceLengths = Arrays.stream(sources).mapToInt(source -> source.length).toArray();
+        EncoderStates states = EncoderStates.allocate(environment, sourceLengths, memoryWidth);
+        int longest = states.sourceLength();
         long[] ids = new long[batch * longest];
         long[] lengths = new long[batch];
         Arrays.fill(ids, padId);
@@ -171,25 +147,26 @@ public final class ModelSessions implements AutoCloseable {
             }
             lengths[b] = sources[b].length;
         }
+        FloatBuffer initialState = EncoderStates.floats(batch * stateSize);
         try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids),
                      new long[] {batch, longest});
              OnnxTensor lengthsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(lengths),
-                     new long[] {batch})) {
-            OrtSession.Result result = encoder.run(Map.of(
-                    encoderSpec.input(Roles.SOURCE_IDS).name(), idsTensor,
-                    encoderSpec.input(Roles.SOURCE_LENGTHS).name(), lengthsTensor));
-            try {
-                // The memory and mask stay in the encoder's result (no copy); the result closes with the states.
-                OnnxTensor memory = output(result, encoderSpec, Roles.MEMORY);
-                OnnxTensor mask = output(result, encoderSpec, Roles.SOURCE_MASK);
-                FloatMatrix state = EncoderStates.copy(output(result, encoderSpec, Roles.DECODER_STATE), batch);
-                return new EncoderOutput(new EncoderStates(environment, memory, mask, result), state);
-            } catch (RuntimeException e) {
-                result.close();
-                throw e;
-            }
+                     new long[] {batch});
+             OnnxTensor stateTensor = OnnxTensor.createTensor(environment, initialState,
+                     new long[] {batch, stateSize});
+             OrtSession.Result ignored = encoder.run(Map.of(
+                     encoderSpec.input(Roles.SOURCE_IDS).name(), idsTensor,
+                     encoderSpec.input(Roles.SOURCE_LENGTHS).name(), lengthsTensor), Map.of(
+                     encoderSpec.output(Roles.MEMORY).name(), states.memory(),
+                     encoderSpec.output(Roles.SOURCE_MASK).name(), states.mask(),
+                     encoderSpec.output(Roles.DECODER_STATE).name(), stateTensor))) {
+            return new EncoderOutput(states, StepBuffers.read(initialState, batch, stateSize));
         } catch (OrtException e) {
+            states.close();
             throw new TranslationException(Reason.INFERENCE_FAILED, "encoder failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            states.close();
+            throw e;
         }
     }
 
@@ -285,13 +262,6 @@ public final class ModelSessions implements AutoCloseable {
     private static FloatMatrix attention(StepBuffers buffers, int rows, EncoderStates states) {
         int sourceLength = states.sourceLength();
         return StepBuffers.read(buffers.attention(rows * sourceLength), rows, sourceLength);
-    }
-
-    private static OnnxTensor output(OrtSession.Result result, GraphSpec spec, String role) {
-        String name = spec.output(role).name();
-        OnnxValue value = result.get(name).orElseThrow(() -> new TranslationException(Reason.INFERENCE_FAILED,
-                "graph " + spec.file() + " returned no output '" + name + "'"));
-        return (OnnxTensor) value;
     }
 
     private static void closeQuietly(OrtSession session) {

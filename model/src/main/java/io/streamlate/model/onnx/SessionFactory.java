@@ -17,6 +17,8 @@ import java.nio.file.Path;
 final class SessionFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionFactory.class);
+    /** ONNX Runtime's session option key (onnxruntime_session_options_config_keys.h). */
+    static final String ALLOW_SPINNING = "session.intra_op.allow_spinning";
 
     private final OrtEnvironment environment;
     private final SessionSettings settings;
@@ -53,17 +55,29 @@ final class SessionFactory {
     }
 
     private OrtSession create(Path graph, Device target) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions options = options(target)) {
+            return environment.createSession(graph.toString(), options);
+        }
+    }
+
+    /** The options every session of these settings is built with; the caller closes them. */
+    OrtSession.SessionOptions options(Device target) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
             if (settings.intraOpThreads() > 0) {
                 options.setIntraOpNumThreads(settings.intraOpThreads());
             }
             if (settings.interOpThreads() > 0) {
                 options.setInterOpNumThreads(settings.interOpThreads());
             }
+            options.addConfigEntry(ALLOW_SPINNING, settings.spinWait() ? "1" : "0");
             if (target.kind() == Device.Kind.CUDA) {
                 options.addCUDA(target.index());
             }
-            return environment.createSession(graph.toString(), options);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
         }
     }
 }

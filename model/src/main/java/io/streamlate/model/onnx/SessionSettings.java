@@ -17,12 +17,18 @@ import io.streamlate.model.manifest.Precision;
  * @param topK             when the model has a top-k decoder step: decode with it, reading k candidates per row
  *                         instead of the whole vocabulary (default); false decodes from the full distribution,
  *                         the path the parity tests compare it with
+ * @param spinWait         whether ONNX Runtime's intra-op threads spin, waiting for work, after each run (its own
+ *                         default) instead of sleeping (default false). Every session has its own thread pool, and
+ *                         the engine runs the encoder, then a decoder step, then Java between steps: a pool left
+ *                         spinning takes a core from whichever runs next. On 2 cores, not spinning made greedy
+ *                         decoding 1.2-1.4x faster at batch 1 to 64 (bench/results/graph-2026-12-04.md); spinning can
+ *                         pay where cores are many and one session runs back to back.
  */
 public record SessionSettings(Device device, boolean allowCpuFallback, int intraOpThreads, int interOpThreads,
-                              Precision precision, boolean topK) {
+                              Precision precision, boolean topK, boolean spinWait) {
 
     public static final SessionSettings DEFAULT = new SessionSettings(Device.CPU, false, 0, 0, Precision.FLOAT32,
-            true);
+            true, false);
 
     public SessionSettings {
         if (device == null) {
@@ -38,22 +44,29 @@ public record SessionSettings(Device device, boolean allowCpuFallback, int intra
     }
 
     public SessionSettings withDevice(Device value) {
-        return new SessionSettings(value, allowCpuFallback, intraOpThreads, interOpThreads, precision, topK);
+        return new SessionSettings(value, allowCpuFallback, intraOpThreads, interOpThreads, precision, topK,
+                spinWait);
     }
 
     public SessionSettings withCpuFallback(boolean value) {
-        return new SessionSettings(device, value, intraOpThreads, interOpThreads, precision, topK);
+        return new SessionSettings(device, value, intraOpThreads, interOpThreads, precision, topK, spinWait);
     }
 
     public SessionSettings withThreads(int intraOp, int interOp) {
-        return new SessionSettings(device, allowCpuFallback, intraOp, interOp, precision, topK);
+        return new SessionSettings(device, allowCpuFallback, intraOp, interOp, precision, topK, spinWait);
     }
 
     public SessionSettings withPrecision(Precision value) {
-        return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, value, topK);
+        return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, value, topK,
+                spinWait);
     }
 
     public SessionSettings withTopK(boolean value) {
-        return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, precision, value);
+        return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, precision, value,
+                spinWait);
+    }
+
+    public SessionSettings withSpinWait(boolean value) {
+        return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, precision, topK, value);
     }
 }

@@ -126,6 +126,15 @@ class ModelValidationTest {
     }
 
     @Test
+    void dynamicMemoryWidth() throws IOException {
+        editManifest(m -> ((ArrayNode) graph(m, "encoder").with("outputs").with("memory").get("shape"))
+                .set(2, "width"));
+
+        assertInvalid(() -> ManifestLoader.load(model), "graphs.encoder.outputs.memory.shape must be [batch, "
+                + "source_length, memory width], is [batch, source_length, width]");
+    }
+
+    @Test
     void wrongElementType() throws IOException {
         editManifest(m -> graph(m, "encoder").with("inputs").with("source_ids").put("type", "float32"));
 

@@ -65,6 +65,7 @@ public final class StreamlateConfig extends AbstractConfig {
     public static final String DEVICE = "streamlate.device";
     public static final String CPU_FALLBACK = "streamlate.device.cpu.fallback";
     public static final String ENGINE_THREADS = "streamlate.engine.threads";
+    public static final String ENGINE_SPIN_WAIT = "streamlate.engine.spin.wait";
     public static final String ENGINE_PRECISION = "streamlate.engine.precision";
     public static final String HTTP_PORT = "streamlate.http.port";
     public static final String HTTP_HOST = "streamlate.http.host";
@@ -144,6 +145,9 @@ public final class StreamlateConfig extends AbstractConfig {
                     "run on the CPU when the CUDA device cannot start, instead of failing the start")
             .define(ENGINE_THREADS, Type.INT, 0, Range.between(0, 1024), Importance.MEDIUM,
                     "ONNX Runtime intra-op threads per session, 0 = its default")
+            .define(ENGINE_SPIN_WAIT, Type.BOOLEAN, false, Importance.LOW,
+                    "let ONNX Runtime's intra-op threads spin after each run instead of sleeping; off by default "
+                            + "because each session's spinning pool takes cores from the next session's run")
             .define(ENGINE_PRECISION, Type.STRING, Precision.FLOAT32.key(), ConfigDef.ValidString.in(
                     Precision.FLOAT32.key(), Precision.INT8.key()), Importance.MEDIUM,
                     "float32, or int8: the decoder steps' dynamically quantised variant, which every model must "
@@ -232,7 +236,8 @@ public final class StreamlateConfig extends AbstractConfig {
         return new EngineSettings(getList(MODELS).stream().map(String::trim).map(Path::of).toList(),
                 SessionSettings.DEFAULT.withDevice(Device.parse(getString(DEVICE))).withCpuFallback(
                         getBoolean(CPU_FALLBACK)).withThreads(threads, threads > 0 ? 1 : 0)
-                        .withPrecision(Precision.parse(getString(ENGINE_PRECISION))));
+                        .withPrecision(Precision.parse(getString(ENGINE_PRECISION)))
+                        .withSpinWait(getBoolean(ENGINE_SPIN_WAIT)));
     }
 
     /** {@value #HTTP_PORT}: health and metrics; -1 = none, 0 = any free port. */
