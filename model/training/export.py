@@ -1,6 +1,7 @@
 """Export a checkpoint to the two ONNX graphs and the manifest.json the Java engine loads.
 
     /usr/bin/python3 export.py --checkpoint ../artifacts/en-fr/checkpoint.pt --out ../artifacts/en-fr
+    /usr/bin/python3 export.py --variants-only --out DIR   (rewrites DIR's int8 graphs from its float32 ones)
 
 Graphs (opset 14, dynamic batch and length axes):
   encoder.onnx       source_ids [B,S] int64, source_lengths [B] int64
@@ -182,12 +183,27 @@ def write_manifest(out: Path, model: Seq2Seq, history: dict, specs: dict, versio
     return manifest
 
 
+def rewrite_variants(out: Path) -> None:
+    """Writes an exported model's derived graphs again from its float32 ones and refreshes the manifest's checksums:
+    what a change to graph_variants needs, without re-exporting (the float32 graphs stay byte for byte)."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    for role, file in PRECISIONS["int8"].items():
+        graph_variants.int8(out / manifest["graphs"][role]["file"], out / file)
+    manifest["files_sha256"] = {file: sha256(out / file) for file in manifest["files_sha256"]}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--checkpoint", type=Path, default=Path("../artifacts/en-fr/checkpoint.pt"))
     parser.add_argument("--out", type=Path, default=Path("../artifacts/en-fr"))
     parser.add_argument("--version", default=None, help="model version; default: steps trained")
+    parser.add_argument("--variants-only", action="store_true",
+                        help="only rewrite the int8 graphs of the model in --out from its float32 graphs")
     args = parser.parse_args()
+    if args.variants_only:
+        rewrite_variants(args.out)
+        return
     model, history = train.load(args.checkpoint)
     args.out.mkdir(parents=True, exist_ok=True)
     specs = export_graphs(model, args.out)

@@ -3,14 +3,15 @@
 top_k:  the same step ending in TopK over its log-probabilities, with k a graph input, so the engine reads
         k (log-probability, id) pairs per row instead of the whole target vocabulary. The log-softmax stays in
         the graph: the pairs are exact log-probabilities, the ones the full graph returns.
-int8:   every MatMul or Gemm whose right operand is a constant weight runs as MatMulInteger (a Gemm's bias
-        added after): the weight quantised once,
+int8:   the one-step GRU is first written out as its two matrix products and gate arithmetic (unrolled_gru), so
+        its weights are quantised too; then every MatMul or Gemm whose right operand is a constant weight runs as
+        MatMulInteger (a Gemm's bias added after): the weight quantised once,
         symmetric per output column to 7-bit values in int8 ([-63, 63]: without VNNI, x86's uint8 x int8 kernel
         sums pairs of products in int16, which 255 x 127 x 2 would overflow; onnxruntime's reduce_range); the
         activation quantised per call (DynamicQuantizeLinear, uint8 with its own scale and zero point); the
         int32 result scaled back to float32. What onnxruntime's
         quantize_dynamic does for MatMul, written here because onnxruntime's Python package is not available
-        on this machine; GRU and Gather stay float (ONNX has no integer GRU).
+        on this machine; Gather (the embedding) stays float.
 """
 from __future__ import annotations
 
@@ -48,11 +49,17 @@ def top_k(source: Path, target: Path, log_probs: str) -> None:
 
 
 def int8(source: Path, target: Path) -> int:
-    """Writes `source` with its constant-weight MatMuls in int8; returns how many it converted."""
+    """Writes `source` with its GRU unrolled and its constant-weight MatMuls in int8; returns how many it converted."""
     model = onnx.load(str(source))
     graph = model.graph
     initializers = {i.name: i for i in graph.initializer}
     casts = {n.output[0]: n for n in graph.node if n.op_type == "Cast" and n.input[0] in initializers}
+    unrolled = []
+    for node in graph.node:
+        unrolled.extend(unrolled_gru(node, initializers, casts, graph) if node.op_type == "GRU" else [node])
+    del graph.node[:]
+    graph.node.extend(unrolled)
+    initializers = {i.name: i for i in graph.initializer}
     replaced, converted = [], 0
     for node in graph.node:
         weight = _constant(node.input[1], initializers, casts) if node.op_type in ("MatMul", "Gemm") else None
@@ -70,6 +77,65 @@ def int8(source: Path, target: Path) -> int:
     onnx.checker.check_model(model, full_check=True)
     onnx.save(model, str(target))
     return converted
+
+
+def unrolled_gru(node: onnx.NodeProto, initializers: dict, casts: dict, graph: onnx.GraphProto) -> list:
+    """
+    One step of a forward GRU (linear_before_reset=1, default activations, as torch exports nn.GRU) as plain
+    nodes: gx = x W^T + Wb and gh = h R^T + Rb, split into the z, r, h gates (ONNX's order);
+    z = sigmoid(gx_z + gh_z), r = sigmoid(gx_r + gh_r), n = tanh(gx_h + r * gh_h), h' = n + z * (h - n).
+    The weights become [input, 3H] and [H, 3H] float initializers, the form int8 converts.
+    """
+    unsupported = [a.name for a in node.attribute if a.name not in ("hidden_size", "linear_before_reset")]
+    inputs = list(node.input) + [""] * (6 - len(node.input))
+    if unsupported or _attribute(node, "linear_before_reset", 0) != 1 or inputs[4] or not inputs[5]:
+        raise ValueError(f"GRU {node.name}: only a forward, linear_before_reset GRU with an initial state and no "
+                         f"sequence lengths is unrolled (attributes {unsupported}, inputs {inputs})")
+    weights = [_constant(name, initializers, casts) for name in inputs[1:4]]
+    if any(w is None for w in weights):
+        raise ValueError(f"GRU {node.name}: its weights are not constant")
+    w, r, b = (weights[0][0], weights[1][0], weights[2][0])
+    hidden = r.shape[1]
+    prefix = node.name or node.output[0]
+    name = {k: f"{prefix}/unrolled/{k}" for k in ("axis0", "split", "w", "wb", "r", "rb", "x", "h", "gx_mm", "gx",
+                                                 "gh_mm", "gh", "xz", "xr", "xh", "hz", "hr", "hh", "z_in", "z",
+                                                 "r_in", "r_gate", "r_hh", "n_in", "n", "h_minus_n", "update",
+                                                 "next")}
+    graph.initializer.extend([
+        numpy_helper.from_array(np.array([0], np.int64), name["axis0"]),
+        numpy_helper.from_array(np.array([hidden] * 3, np.int64), name["split"]),
+        numpy_helper.from_array(np.ascontiguousarray(w.T), name["w"]),
+        numpy_helper.from_array(b[:3 * hidden].copy(), name["wb"]),
+        numpy_helper.from_array(np.ascontiguousarray(r.T), name["r"]),
+        numpy_helper.from_array(b[3 * hidden:].copy(), name["rb"])])
+    step = [
+        ("Squeeze", [inputs[0], name["axis0"]], [name["x"]]),
+        ("Squeeze", [inputs[5], name["axis0"]], [name["h"]]),
+        ("MatMul", [name["x"], name["w"]], [name["gx_mm"]]),
+        ("Add", [name["gx_mm"], name["wb"]], [name["gx"]]),
+        ("MatMul", [name["h"], name["r"]], [name["gh_mm"]]),
+        ("Add", [name["gh_mm"], name["rb"]], [name["gh"]]),
+        ("Split", [name["gx"], name["split"]], [name["xz"], name["xr"], name["xh"]]),
+        ("Split", [name["gh"], name["split"]], [name["hz"], name["hr"], name["hh"]]),
+        ("Add", [name["xz"], name["hz"]], [name["z_in"]]),
+        ("Sigmoid", [name["z_in"]], [name["z"]]),
+        ("Add", [name["xr"], name["hr"]], [name["r_in"]]),
+        ("Sigmoid", [name["r_in"]], [name["r_gate"]]),
+        ("Mul", [name["r_gate"], name["hh"]], [name["r_hh"]]),
+        ("Add", [name["xh"], name["r_hh"]], [name["n_in"]]),
+        ("Tanh", [name["n_in"]], [name["n"]]),
+        ("Sub", [name["h"], name["n"]], [name["h_minus_n"]]),
+        ("Mul", [name["z"], name["h_minus_n"]], [name["update"]]),
+        ("Add", [name["n"], name["update"]], [name["next"]]),
+    ]
+    nodes = [helper.make_node(op, ins, outs, name=f"{prefix}/unrolled/{i}", **({"axis": 1} if op == "Split" else {}))
+             for i, (op, ins, outs) in enumerate(step)]
+    sequence, last = (list(node.output) + ["", ""])[:2]
+    state = last or f"{prefix}/unrolled/state"
+    nodes.append(helper.make_node("Unsqueeze", [name["next"], name["axis0"]], [state], name=prefix + "/unrolled/y_h"))
+    if sequence:
+        nodes.append(helper.make_node("Unsqueeze", [state, name["axis0"]], [sequence], name=prefix + "/unrolled/y"))
+    return nodes
 
 
 def _attribute(node: onnx.NodeProto, name: str, default):

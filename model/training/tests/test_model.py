@@ -126,10 +126,45 @@ def test_int8_replaces_every_constant_weight_matmul_and_nothing_else(model, tmp_
     constant_weights = {i.name for i in full.initializer} | {n.output[0] for n in full.node if n.op_type == "Cast"}
     weighted = [n for n in full.node if n.op_type in ("MatMul", "Gemm") and n.input[1] in constant_weights]
     assert len(weighted) == 3  # query, combine, output; the two attention MatMuls multiply activations
-    assert sum(n.op_type == "MatMulInteger" for n in quantised.node) == 3
+    assert sum(n.op_type == "GRU" for n in full.node) == 1
+    # the three, and the unrolled GRU's input and recurrent products
+    assert sum(n.op_type == "MatMulInteger" for n in quantised.node) == 5
     assert sum(n.op_type == "MatMul" for n in quantised.node) == 2
     assert sum(n.op_type == "Gemm" for n in quantised.node) == 0
-    assert sum(n.op_type == "GRU" for n in quantised.node) == 1
+    assert sum(n.op_type == "GRU" for n in quantised.node) == 0
     weights = {i.name: numpy_helper.to_array(i) for i in quantised.initializer if i.name.endswith("/int8/w")}
     assert weights and all(w.dtype == np.int8 and np.abs(w).max() <= graph_variants.WEIGHT_LEVELS
                            for w in weights.values())
+
+
+def _evaluate(nodes, values):
+    """numpy evaluation of the few operators unrolled_gru writes (onnx 1.12 has no reference evaluator)."""
+    operators = {"Squeeze": lambda x, axes: np.squeeze(x, tuple(axes)), "MatMul": np.matmul, "Add": np.add,
+                 "Sub": np.subtract, "Mul": np.multiply, "Tanh": np.tanh, "Sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+                 "Unsqueeze": lambda x, axes: np.expand_dims(x, tuple(axes)),
+                 "Split": lambda x, sizes: np.split(x, np.cumsum(sizes)[:-1], axis=1)}
+    for node in nodes:
+        result = operators[node.op_type](*[values[i] for i in node.input])
+        for name, value in zip(node.output, result if node.op_type == "Split" else [result]):
+            values[name] = value
+    return values
+
+
+def test_the_unrolled_gru_is_torchs_gru_step(model, tmp_path):
+    export.export_graphs(model, tmp_path)
+    graph = onnx.load(str(tmp_path / "decoder_step.onnx")).graph
+    initializers = {i.name: i for i in graph.initializer}
+    casts = {n.output[0]: n for n in graph.node if n.op_type == "Cast" and n.input[0] in initializers}
+    gru = next(n for n in graph.node if n.op_type == "GRU")
+    nodes = graph_variants.unrolled_gru(gru, initializers, casts, graph)
+    constants = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    rnn = model.decoder.rnn
+    generator = torch.Generator().manual_seed(3)
+    x = torch.randn(1, 5, rnn.input_size, generator=generator)
+    h = torch.randn(1, 5, rnn.hidden_size, generator=generator)
+    values = _evaluate(nodes, {**constants, gru.input[0]: x.numpy(), gru.input[5]: h.numpy()})
+    with torch.no_grad():
+        sequence, last = rnn(x.transpose(0, 1), h)
+    assert values[gru.output[1]].shape == (1, 5, rnn.hidden_size)
+    np.testing.assert_allclose(values[gru.output[1]], last.numpy(), atol=1e-5)
+    np.testing.assert_allclose(values[gru.output[0]], sequence.transpose(0, 1).unsqueeze(1).numpy(), atol=1e-5)
