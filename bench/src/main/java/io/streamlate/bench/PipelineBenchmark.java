@@ -91,6 +91,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--commit-interval-ms", description = "commit.interval.ms (default: ${DEFAULT-VALUE})")
     int commitIntervalMs = 100;
 
+    @Option(names = "--commit-on-output", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "streamlate.commit.on.output (default: ${DEFAULT-VALUE})")
+    boolean commitOnOutput;
+
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads (0 = its default; "
             + "default: ${DEFAULT-VALUE})")
     int threads = 0;
@@ -303,6 +307,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         Properties file = new Properties();
         file.setProperty(StreamsConfig.STATE_DIR_CONFIG, env.stateRoot().resolve("run" + id).toString());
         file.setProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(commitIntervalMs));
+        file.setProperty(StreamlateConfig.COMMIT_ON_OUTPUT, Boolean.toString(commitOnOutput));
         file.setProperty(StreamlateConfig.INPUT_TOPIC, prefix + "sentences");
         file.setProperty(StreamlateConfig.TRANSLATIONS_TOPIC, prefix + "translations");
         file.setProperty(StreamlateConfig.ALIGNMENTS_TOPIC, prefix + "alignments");
@@ -507,7 +512,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                           List<SweepPoint> sweep, Duration took) {
         StringBuilder text = new StringBuilder("# End-to-end pipeline vs bare micro-batcher\n\n");
         text.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s; %s, input topic with %d "
-                        + "partitions, commit.interval.ms %d, ORT intra-op threads %s; BatchPolicy maxSentences %d, "
+                        + "partitions, commit.interval.ms %d, commit on output %s, ORT intra-op threads %s; "
+                        + "BatchPolicy maxSentences %d, "
                         + "maxTokens %d, maxDelay %d ms, maxQueued %d, workers %d. Machine: %d cores (`nproc`), "
                         + "broker, registry, service, producer and reader all on it. Throughput: runs in pairs, "
                         + "the bare micro-batcher then the full pipeline (a fresh service, application id and "
@@ -521,7 +527,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         + "+ 2 x the median batch time of that phase (a sentence waits at most maxDelay for its "
                         + "batch to close and at most one running batch before its own). Whole run took %d s.%n%n",
                 modelName, inputs.model(), sentences, source, guarantee, partitions, commitIntervalMs,
-                threads == 0 ? "default" : Integer.toString(threads), policy.maxSentences(), policy.maxTokens(),
+                commitOnOutput, threads == 0 ? "default" : Integer.toString(threads), policy.maxSentences(), policy.maxTokens(),
                 policy.maxDelay().toMillis(), policy.maxQueued(), policy.workers(),
                 Runtime.getRuntime().availableProcessors(), warmupPairs, 100 * steady.tolerance, steady.repeats,
                 took.toSeconds()));

@@ -51,6 +51,7 @@ public final class StreamlateConfig extends AbstractConfig {
     public static final String BATCH_WORKERS = "streamlate.batch.workers";
     public static final String BATCH_SORT_WINDOW = "streamlate.batch.sort.window";
     public static final String PUNCTUATION_INTERVAL_MS = "streamlate.punctuation.interval.ms";
+    public static final String COMMIT_ON_OUTPUT = "streamlate.commit.on.output";
     public static final String OFFER_TIMEOUT_MS = "streamlate.offer.timeout.ms";
     public static final String OFFER_MAX_BLOCK_MS = "streamlate.offer.max.block.ms";
     public static final String PAUSE_AT_QUEUED = "streamlate.backpressure.pause.queued";
@@ -113,6 +114,10 @@ public final class StreamlateConfig extends AbstractConfig {
                             + BATCH_MAX_QUEUED)
             .define(PUNCTUATION_INTERVAL_MS, Type.INT, 10, Range.between(1, MAX_MILLIS), Importance.LOW,
                     "how often each task forwards its completed results (wall-clock punctuator)")
+            .define(COMMIT_ON_OUTPUT, Type.BOOLEAN, true, Importance.LOW,
+                    "a task that forwarded results asks Kafka Streams to commit at once, so read_committed "
+                            + "consumers see them without waiting out commit.interval.ms; false = commits only "
+                            + "every commit.interval.ms")
             .define(OFFER_TIMEOUT_MS, Type.INT, 200, Range.between(1, MAX_MILLIS), Importance.LOW,
                     "one bounded wait of process() for room in the batcher")
             .define(OFFER_MAX_BLOCK_MS, Type.INT, 5000, Range.between(0, MAX_MILLIS), Importance.LOW,
@@ -222,7 +227,8 @@ public final class StreamlateConfig extends AbstractConfig {
         }
         return new TopologyConfig(topics.get(0), topics.get(1), topics.get(2), topics.get(3),
                 Optional.ofNullable(getString(DEFAULT_TARGET_LANGUAGE)).map(String::trim), getInt(MAX_TEXT_CHARS),
-                batch, Duration.ofMillis(getInt(PUNCTUATION_INTERVAL_MS)), Duration.ofMillis(getInt(OFFER_TIMEOUT_MS)),
+                batch, Duration.ofMillis(getInt(PUNCTUATION_INTERVAL_MS)), getBoolean(COMMIT_ON_OUTPUT),
+                Duration.ofMillis(getInt(OFFER_TIMEOUT_MS)),
                 Duration.ofMillis(getInt(OFFER_MAX_BLOCK_MS)), new PausePolicy(pauseAt, resumeBelow),
                 new KeepPolicy(getInt(KEEP_MASS_PERMILLE), getInt(KEEP_MAX)),
                 new DecodingOverrides(Optional.ofNullable(getInt(BEAM_SIZE)), Optional.ofNullable(getDouble(

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param maxTextChars          longer texts (code points) are dead-lettered TEXT_TOO_LONG
  * @param batchPolicy           how the micro-batcher groups inputs
  * @param punctuationInterval   how often a task forwards its completed results
+ * @param commitOnOutput        whether a task asks Kafka Streams to commit as soon as it forwarded outputs
  * @param offerTimeout          one bounded wait of process() for room in the batcher
  * @param offerMaxBlock         the longest one process() call waits in all
  * @param pausePolicy           when the backpressure controller pauses and resumes consumption
@@ -31,7 +32,8 @@ import java.util.Optional;
  */
 public record TopologyConfig(String inputTopic, String translationsTopic, String alignmentsTopic,
                              String deadLetterTopic, Optional<String> defaultTargetLanguage, int maxTextChars,
-                             BatchPolicy batchPolicy, Duration punctuationInterval, Duration offerTimeout,
+                             BatchPolicy batchPolicy, Duration punctuationInterval, boolean commitOnOutput,
+                             Duration offerTimeout,
                              Duration offerMaxBlock, PausePolicy pausePolicy, KeepPolicy keepPolicy,
                              DecodingOverrides decoding, String pendingStoreName) {
 

@@ -81,10 +81,12 @@ class StreamlateConfigTest {
                 StreamlateConfig.RESUME_BELOW_QUEUED, "100", StreamlateConfig.KEEP_MASS_PERMILLE, "1000",
                 StreamlateConfig.KEEP_MAX, "1000", StreamlateConfig.LINK_RULE, "consuming:threshold=0.4",
                 StreamlateConfig.BEAM_SIZE, "2", StreamlateConfig.LENGTH_PENALTY, "0.6",
-                StreamlateConfig.PENDING_STORE, "pending", "application.id", "not ours",
+                StreamlateConfig.PENDING_STORE, "pending", StreamlateConfig.COMMIT_ON_OUTPUT, "false",
+                "application.id", "not ours",
                 "streamlate.serde.max.payload.bytes", "1000"));
         assertThat(config).isEqualTo(new TopologyConfig("in", "out", "align", "dlq", Optional.of("fr"), 300,
-                new BatchPolicy(100, 2048, Duration.ZERO, 400, 2, 300), Duration.ofMillis(5), Duration.ofMillis(50),
+                new BatchPolicy(100, 2048, Duration.ZERO, 400, 2, 300), Duration.ofMillis(5), false,
+                Duration.ofMillis(50),
                 Duration.ZERO, new PausePolicy(400, 100), new KeepPolicy(1000, 1000),
                 new DecodingOverrides(Optional.of(2), Optional.of(0.6),
                         Optional.of(LinkRule.parse("consuming:threshold=0.4"))), "pending"));

@@ -30,6 +30,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -202,6 +204,24 @@ class TranslationProcessorTest {
         assertThat(AttentionDecoder.decode(alignment.getAttention().array())).hasDimensions(2, 2);
         Translation defaulted = (Translation) context.forwarded().get(4).record().value();
         assertThat(defaulted.getTargetLanguage()).isEqualTo("fr");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void forwardedOutputsAskForACommitUnlessTurnedOff(boolean commitOnOutput) {
+        processor = processor(config(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, "fr", StreamlateConfig.COMMIT_ON_OUTPUT,
+                Boolean.toString(commitOnOutput)), VALUES, ProcessingListener.NONE, () -> true, System::nanoTime);
+        processor.init(context);
+        process(0, "a", event("s0", "zero", "fr"));
+        process(1, "b", event("s1", "one", "fr"));
+        batcher.translate(1);
+        punctuate();
+        assertThat(context.committed()).as("nothing forwarded yet (offset 0 is still running)").isFalse();
+
+        batcher.translate(0);
+        punctuate();
+        assertThat(context.forwarded()).hasSize(4);
+        assertThat(context.committed()).isEqualTo(commitOnOutput);
     }
 
     @Test
