@@ -10,6 +10,7 @@ import io.streamlate.model.batching.Completion;
 import io.streamlate.model.batching.MicroBatcher;
 import io.streamlate.model.onnx.SessionSettings;
 import io.streamlate.schemas.avro.SentenceEvent;
+import io.streamlate.schemas.avro.Timings;
 import io.streamlate.schemas.avro.Translation;
 import io.streamlate.topology.Topics;
 import io.streamlate.topology.app.ServiceConfig;
@@ -52,6 +53,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -95,8 +97,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             description = "streamlate.commit.on.output (default: ${DEFAULT-VALUE})")
     boolean commitOnOutput;
 
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (0 = its default; "
-            + "default: ${DEFAULT-VALUE})")
+    @Option(names = "--threads", description = "streamlate.engine.threads, ONNX Runtime intra-op threads per "
+            + "worker (0 = the cores / workers; default: ${DEFAULT-VALUE})")
     int threads = 0;
 
     @Option(names = "--max-sentences", description = "BatchPolicy.maxSentences (default: ${DEFAULT-VALUE})")
@@ -156,7 +158,16 @@ public final class PipelineBenchmark implements Callable<Integer> {
      * The fixed-rate phase: offered rate, events, p50, p99 and max of event_time to consume time, and the median
      * over its sentences of their batch's engine time (Translation.timings.inference_ms), in ms.
      */
-    record Latency(double rate, int events, double achievedRate, long p50, long p99, long max, long medianBatch) {
+    record Latency(double rate, int events, double achievedRate, long p50, long p99, long max, long medianBatch,
+                   List<Part> parts) {
+    }
+
+    /** One share of the end-to-end latency, p50 and p99 over the phase's outputs. */
+    record Part(String name, long p50, long p99) {
+    }
+
+    /** What one Translation read says of its latency, in ms. */
+    record Output(long latency, long queueWait, long inference, long inService) {
     }
 
     /** One sweep point. */
@@ -168,7 +179,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
         long began = System.nanoTime();
         Path source = inputs.sentenceFile();
         List<String> sentences = inputs.read(count);
-        SessionSettings sessions = SessionSettings.DEFAULT.withThreads(threads, threads > 0 ? 1 : 0);
+        // the bare batcher's sessions are the ones the service builds from the same settings
+        Properties engine = new Properties();
+        engine.setProperty(StreamlateConfig.ENGINE_THREADS, Integer.toString(threads));
+        engine.setProperty(StreamlateConfig.BATCH_WORKERS, Integer.toString(workers));
+        SessionSettings sessions = StreamlateConfig.of(engine).engine().sessions();
         BatchPolicy policy = policy(maxDelayMs, maxTokens);
         progress("%d sentences of %s, policy %s, %s, %d cores", sentences.size(), source, policy, guarantee,
                 Runtime.getRuntime().availableProcessors());
@@ -238,7 +253,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         long tokensPerPass = bare.get(0).tokens();
         double pipelineSentences = median(pipeline.stream().mapToDouble(Throughput::sentencesPerSecond).toArray());
         double pipelineSeconds = median(pipeline.stream().mapToDouble(Throughput::seconds).toArray());
-        String report = render(modelName, source, sentences.size(), policy, bareSentences, bareTokens,
+        String report = render(modelName, source, sentences.size(), policy, sessions, bareSentences, bareTokens,
                 pipelineSentences, tokensPerPass / pipelineSeconds, latency, sweep,
                 Duration.ofNanos(System.nanoTime() - began));
         System.out.print(report);
@@ -408,29 +423,41 @@ public final class PipelineBenchmark implements Callable<Integer> {
             producer.flush();
         }, "bench-fixed-rate-producer");
         long phaseStart = System.nanoTime();
-        reader.batchMillis.clear();
         sender.start();
-        List<Long> latencies = new ArrayList<>(events);
+        List<Output> outputs = new ArrayList<>(events);
         Set<String> waiting = new HashSet<>();
         IntStream.range(0, events).forEach(i -> waiting.add("l" + i));
         long deadline = phaseStart + TimeUnit.SECONDS.toNanos(seconds) + OUTPUT_TIMEOUT.toNanos();
         long lastOutput = phaseStart;
         while (!waiting.isEmpty()) {
             checkRunning(service, deadline, waiting.size());
-            for (Map.Entry<String, Long> entry : reader.poll().entrySet()) {
+            for (Map.Entry<String, Output> entry : reader.poll().entrySet()) {
                 if (waiting.remove(entry.getKey())) {
-                    latencies.add(entry.getValue());
+                    outputs.add(entry.getValue());
                     lastOutput = System.nanoTime();
                 }
             }
         }
         sender.join();
-        latencies.sort(Comparator.naturalOrder());
-        List<Long> batches = new ArrayList<>(reader.batchMillis);
-        batches.sort(Comparator.naturalOrder());
+        List<Long> latencies = sorted(outputs, Output::latency);
+        List<Long> batches = sorted(outputs, Output::inference);
         double achieved = events / ((lastOutput - phaseStart) / 1e9);
+        List<Part> parts = new ArrayList<>();
+        parts.add(part("queue wait: arrival in the service to its batch's start", sorted(outputs, Output::queueWait)));
+        parts.add(part("batch: its batch's engine time", batches));
+        parts.add(part("in the service: arrival to the output produced", sorted(outputs, Output::inService)));
+        parts.add(part("outside the service: produce to arrival, and output produced to read (commit, fetch)",
+                sorted(outputs, o -> o.latency() - o.inService())));
         return new Latency(rate, events, achieved, percentile(latencies, 50), percentile(latencies, 99),
-                latencies.get(latencies.size() - 1), percentile(batches, 50));
+                latencies.get(latencies.size() - 1), percentile(batches, 50), parts);
+    }
+
+    private static List<Long> sorted(List<Output> outputs, ToLongFunction<Output> part) {
+        return outputs.stream().map(part::applyAsLong).sorted().toList();
+    }
+
+    private static Part part(String name, List<Long> sorted) {
+        return new Part(name, percentile(sorted, 50), percentile(sorted, 99));
     }
 
     private static void checkRunning(StreamlateService service, long deadline, int missing) {
@@ -455,15 +482,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
     /**
      * Reads the translations and dead-letter topics (read_committed, assigned from the beginning, no group):
      * each poll returns id → end-to-end latency in ms (consume time minus the Translation's input timestamp, which
-     * is the SentenceEvent's produce time); dead letters count as done, with no latency.
+     * is the SentenceEvent's produce time) with the Translation's own timings; dead letters count as done, with no
+     * latency.
      */
     private static final class Reader implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final Topics topics;
         private final Deserializer<Translation> translations;
         int deadLetters;
-        /** inference_ms of every Translation read: its batch's engine time. */
-        final List<Long> batchMillis = new ArrayList<>();
 
         Reader(String bootstrap, Topics topics, int partitions) {
             this.topics = topics;
@@ -483,14 +509,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
             consumer.seekToBeginning(assigned);
         }
 
-        Map<String, Long> poll() {
-            Map<String, Long> done = new java.util.HashMap<>();
+        Map<String, Output> poll() {
+            Map<String, Output> done = new java.util.HashMap<>();
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                 long now = System.currentTimeMillis();
                 if (record.topic().equals(topics.translations().name())) {
                     Translation translation = translations.deserialize(record.topic(), record.value());
-                    done.put(translation.getId(), now - record.timestamp());
-                    batchMillis.add(translation.getTimings().getInferenceMs());
+                    Timings timings = translation.getTimings();
+                    done.put(translation.getId(), new Output(now - record.timestamp(), timings.getQueueWaitMs(),
+                            timings.getInferenceMs(), timings.getTotalMs()));
                 } else {
                     deadLetters++;
                     // the dead letter's key is the input's key; ids are not decoded here
@@ -507,12 +534,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     // ---------------------------------------------------------------- report
 
-    private String render(String modelName, Path source, int sentences, BatchPolicy policy, double bareSentences,
+    private String render(String modelName, Path source, int sentences, BatchPolicy policy, SessionSettings sessions,
+                          double bareSentences,
                           double bareTokens, double pipelineSentences, double pipelineTokens, Latency latency,
                           List<SweepPoint> sweep, Duration took) {
         StringBuilder text = new StringBuilder("# End-to-end pipeline vs bare micro-batcher\n\n");
         text.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s; %s, input topic with %d "
-                        + "partitions, commit.interval.ms %d, commit on output %s, ORT intra-op threads %s; "
+                        + "partitions, commit.interval.ms %d, commit on output %s, ORT intra-op threads %d per worker; "
                         + "BatchPolicy maxSentences %d, "
                         + "maxTokens %d, maxDelay %d ms, maxQueued %d, workers %d. Machine: %d cores (`nproc`), "
                         + "broker, registry, service, producer and reader all on it. Throughput: runs in pairs, "
@@ -527,7 +555,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         + "+ 2 x the median batch time of that phase (a sentence waits at most maxDelay for its "
                         + "batch to close and at most one running batch before its own). Whole run took %d s.%n%n",
                 modelName, inputs.model(), sentences, source, guarantee, partitions, commitIntervalMs,
-                commitOnOutput, threads == 0 ? "default" : Integer.toString(threads), policy.maxSentences(), policy.maxTokens(),
+                commitOnOutput, sessions.intraOpThreads(), policy.maxSentences(),
+                policy.maxTokens(),
                 policy.maxDelay().toMillis(), policy.maxQueued(), policy.workers(),
                 Runtime.getRuntime().availableProcessors(), warmupPairs, 100 * steady.tolerance, steady.repeats,
                 took.toSeconds()));
@@ -543,6 +572,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
             text.append(String.format(Locale.ROOT, "| %.1f | %d | %d | %d | %d | %d | %d | %.2f |%n%n",
                     latency.rate(), latency.events(), latency.p50(), latency.p99(), latency.max(),
                     latency.medianBatch(), bound, (double) latency.p99() / bound));
+            text.append("Where the latency goes (the Translation's own timings):\n\n| part | p50 (ms) | p99 (ms) |\n"
+                    + "|---|---:|---:|\n");
+            for (Part part : latency.parts()) {
+                text.append(String.format(Locale.ROOT, "| %s | %d | %d |%n", part.name(), part.p50(), part.p99()));
+            }
+            text.append('\n');
         }
         if (!sweep.isEmpty()) {
             text.append(String.format(Locale.ROOT, "Sweep: first %d sentences, throughput median of %d, latency for "

@@ -15,8 +15,8 @@ import java.util.Objects;
  *                     was queued (Triton's max_queue_delay); 0 = never wait; default 20 ms, bounds [0, 1 h]
  * @param maxQueued    sentences waiting to be batched (open or closed but not yet taken by a worker) before
  *                     {@code submit} blocks; default 4 x maxSentences, at least maxSentences
- * @param workers      threads running batches; 2 lets one batch be assembled and translated while another runs;
- *                     default 1, bounds [1, 64]
+ * @param workers      threads running batches; 2 lets one batch be assembled and translated while another runs,
+ *                     and a long batch no longer holds up the next one; default 2, bounds [1, 64]
  * @param sortWindow   up to this many queued sentences of a pair are ordered by length before they are cut into
  *                     batches, so that a batch holds sentences of similar length and pads little (as the engine
  *                     orders a batch's sub-batches); a window closes when full or when its oldest sentence has
@@ -28,7 +28,7 @@ public record BatchPolicy(int maxSentences, int maxTokens, Duration maxDelay, in
 
     private static final Duration MAX_DELAY_BOUND = Duration.ofHours(1);
 
-    public static final BatchPolicy DEFAULT = new BatchPolicy(64, 4096, Duration.ofMillis(20), 256, 1, 128);
+    public static final BatchPolicy DEFAULT = new BatchPolicy(64, 4096, Duration.ofMillis(20), 256, 2, 128);
 
     /** @throws IllegalArgumentException naming the first field out of bounds */
     public BatchPolicy {

@@ -11,7 +11,7 @@ class BatchPolicyTest {
 
     @Test
     void defaultsAreTheDocumentedOnes() {
-        assertThat(BatchPolicy.DEFAULT).isEqualTo(new BatchPolicy(64, 4096, Duration.ofMillis(20), 256, 1, 128));
+        assertThat(BatchPolicy.DEFAULT).isEqualTo(new BatchPolicy(64, 4096, Duration.ofMillis(20), 256, 2, 128));
         assertThat(BatchPolicy.DEFAULT.sortsByLength()).isTrue();
         assertThat(BatchPolicy.DEFAULT.withSortWindow(64).sortsByLength()).as("a window of one batch").isFalse();
     }

@@ -53,9 +53,9 @@ class MicroBatcherTest {
     private static final List<String> SENTENCES = List.of("Open the file in a new window.", "Save",
             "The quick brown fox jumps over the lazy dog.", "Could not connect to the server.", "I love you.");
     private static final Duration LONG_WAIT = Duration.ofSeconds(60);
-    /** Arrival order: each test says which rule closes its batches. */
+    /** Arrival order and one worker: each test says which rule closes its batches and when the worker is busy. */
     private static final BatchPolicy NEVER_BY_DELAY = BatchPolicy.DEFAULT.withMaxDelay(Duration.ofHours(1))
-            .withSortWindow(0);
+            .withSortWindow(0).withWorkers(1);
 
     private static Translator enFr;
     private static Translator enXx;

@@ -35,8 +35,8 @@ public final class ServiceOptions {
     @Option(names = "--device", description = "cpu or cuda:N (streamlate.device; default: cpu)")
     String device;
 
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads per session, 0 = its default "
-            + "(streamlate.engine.threads)")
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads per engine call, 0 = the cores / "
+            + "streamlate.batch.workers (streamlate.engine.threads)")
     Integer threads;
 
     @Option(names = "--http-port", description = "health and metrics port, 0 = any free port, -1 = none "

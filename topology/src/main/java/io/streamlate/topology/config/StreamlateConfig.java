@@ -149,7 +149,8 @@ public final class StreamlateConfig extends AbstractConfig {
             .define(CPU_FALLBACK, Type.BOOLEAN, false, Importance.MEDIUM,
                     "run on the CPU when the CUDA device cannot start, instead of failing the start")
             .define(ENGINE_THREADS, Type.INT, 0, Range.between(0, 1024), Importance.MEDIUM,
-                    "ONNX Runtime intra-op threads per session, 0 = its default")
+                    "ONNX Runtime intra-op threads per engine call; 0 = the JVM's available cores / "
+                            + BATCH_WORKERS + ", at least 1")
             .define(ENGINE_SPIN_WAIT, Type.BOOLEAN, false, Importance.LOW,
                     "let ONNX Runtime's intra-op threads spin after each run instead of sleeping; off by default "
                             + "because each session's spinning pool takes cores from the next session's run")
@@ -238,12 +239,21 @@ public final class StreamlateConfig extends AbstractConfig {
 
     /** The models to load and how their sessions run. */
     public EngineSettings engine() {
-        int threads = getInt(ENGINE_THREADS);
         return new EngineSettings(getList(MODELS).stream().map(String::trim).map(Path::of).toList(),
                 SessionSettings.DEFAULT.withDevice(Device.parse(getString(DEVICE))).withCpuFallback(
-                        getBoolean(CPU_FALLBACK)).withThreads(threads, threads > 0 ? 1 : 0)
+                        getBoolean(CPU_FALLBACK)).withThreads(threadsPerSession(), 1)
                         .withPrecision(Precision.parse(getString(ENGINE_PRECISION)))
                         .withSpinWait(getBoolean(ENGINE_SPIN_WAIT)));
+    }
+
+    /**
+     * {@value #ENGINE_THREADS}, or when 0 the cores this JVM may use (its container's CPU limit included) shared
+     * out among the {@value #BATCH_WORKERS} engine calls that run at once, at least 1: ONNX Runtime's own default
+     * is every physical core of the host for each call, which oversubscribes the cores as soon as two calls run.
+     */
+    private int threadsPerSession() {
+        int threads = getInt(ENGINE_THREADS);
+        return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / getInt(BATCH_WORKERS));
     }
 
     /** {@value #HTTP_PORT}: health and metrics; -1 = none, 0 = any free port. */

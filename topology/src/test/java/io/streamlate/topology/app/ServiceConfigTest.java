@@ -173,7 +173,9 @@ class ServiceConfigTest {
     void engineAndHttpSettingsHaveDefaultsAndAreRead() {
         ServiceConfig defaults = ServiceConfig.build(new Properties(), CLUSTER);
         assertThat(defaults.engine().models()).containsExactly(Path.of("model/artifacts/en-fr"));
-        assertThat(defaults.engine().sessions()).isEqualTo(SessionSettings.DEFAULT);
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(defaults.engine().sessions()).as("the cores shared by the default two batch workers")
+                .isEqualTo(SessionSettings.DEFAULT.withThreads(Math.max(1, cores / 2), 1));
         assertThat(defaults.httpPort()).isEqualTo(8080);
         assertThat(defaults.httpHost()).as("every interface, as a container needs").isEqualTo("0.0.0.0");
         assertThat(defaults.stallAfter()).isEqualTo(Duration.ofMinutes(1));

@@ -129,6 +129,16 @@ class StreamlateConfigTest {
                 .hasMessageContaining(key.equals("streamlate.topic.translations") ? "distinct" : key);
     }
 
+    @ParameterizedTest
+    @CsvSource({"1", "2", "64"})
+    void withoutAThreadCountTheCoresAreSharedAmongTheBatchWorkers(int workers) {
+        StreamlateConfig config = StreamlateConfig.of(properties(StreamlateConfig.BATCH_WORKERS,
+                Integer.toString(workers)));
+
+        assertThat(config.engine().sessions().intraOpThreads())
+                .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / workers));
+    }
+
     @Test
     void theEngineAndServiceViewsReadTheirKeys() {
         StreamlateConfig config = StreamlateConfig.of(properties(StreamlateConfig.MODELS, "a, b/c",
