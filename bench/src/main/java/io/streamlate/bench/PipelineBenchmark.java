@@ -4,6 +4,8 @@ import io.streamlate.local.ApicurioRegistry;
 import io.streamlate.local.EmbeddedKafka;
 import io.streamlate.model.LanguagePair;
 import io.streamlate.model.ModelRegistry;
+import io.streamlate.model.TranslationOptions;
+import io.streamlate.model.Translator;
 import io.streamlate.model.batching.BatchItem;
 import io.streamlate.model.batching.BatchPolicy;
 import io.streamlate.model.batching.Completion;
@@ -195,6 +197,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         List<Throughput> pipeline = new ArrayList<>();
         Latency latency = null;
         List<SweepPoint> sweep = new ArrayList<>();
+        Part alone = null;
         try (ModelRegistry models = new ModelRegistry(sessions); EmbeddedKafka kafka = EmbeddedKafka.start();
              ApicurioRegistry registry = ApicurioRegistry.start()) {
             models.load(inputs.model());
@@ -223,6 +226,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 progress("pair %d/%d: bare %.1f sent/s (%.0f tok/s), pipeline %.1f sent/s", r + 1, steady.repeats,
                         b.sentencesPerSecond(), b.tokens() / b.seconds(), result.throughput().sentencesPerSecond());
             }
+            alone = aloneTimes(models.get(PAIR), sentences);
             // 4. sweep
             if (!noSweep) {
                 List<String> sweepSentences = sentences.subList(0, Math.min(sweepCount, sentences.size()));
@@ -254,7 +258,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         double pipelineSentences = median(pipeline.stream().mapToDouble(Throughput::sentencesPerSecond).toArray());
         double pipelineSeconds = median(pipeline.stream().mapToDouble(Throughput::seconds).toArray());
         String report = render(modelName, source, sentences.size(), policy, sessions, bareSentences, bareTokens,
-                pipelineSentences, tokensPerPass / pipelineSeconds, latency, sweep,
+                pipelineSentences, tokensPerPass / pipelineSeconds, latency, alone, sweep,
                 Duration.ofNanos(System.nanoTime() - began));
         System.out.print(report);
         Path file = inputs.reportFile("pipeline");
@@ -270,6 +274,22 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     // ---------------------------------------------------------------- bare engine
+
+    /**
+     * Each sentence translated alone, one after another, with the service's sessions and decoding: the floor
+     * under its latency in any batch, since its decoder steps run one after the other whatever else is batched.
+     */
+    private static Part aloneTimes(Translator translator, List<String> sentences) {
+        TranslationOptions options = translator.defaultOptions();
+        List<Long> millis = new ArrayList<>();
+        for (String sentence : sentences) {
+            long began = System.nanoTime();
+            translator.translateBatch(List.of(sentence), options);
+            millis.add((System.nanoTime() - began) / 1_000_000);
+        }
+        millis.sort(Comparator.naturalOrder());
+        return part("a sentence translated alone (its own decoder steps, one after the other)", millis);
+    }
 
     private static Throughput bareRun(ModelRegistry models, BatchPolicy policy, List<String> sentences)
             throws InterruptedException {
@@ -537,7 +557,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private String render(String modelName, Path source, int sentences, BatchPolicy policy, SessionSettings sessions,
                           double bareSentences,
                           double bareTokens, double pipelineSentences, double pipelineTokens, Latency latency,
-                          List<SweepPoint> sweep, Duration took) {
+                          Part alone, List<SweepPoint> sweep, Duration took) {
         StringBuilder text = new StringBuilder("# End-to-end pipeline vs bare micro-batcher\n\n");
         text.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s; %s, input topic with %d "
                         + "partitions, commit.interval.ms %d, commit on output %s, ORT intra-op threads %d per worker; "
@@ -577,6 +597,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             for (Part part : latency.parts()) {
                 text.append(String.format(Locale.ROOT, "| %s | %d | %d |%n", part.name(), part.p50(), part.p99()));
             }
+            text.append(String.format(Locale.ROOT, "| %s | %d | %d |%n", alone.name(), alone.p50(), alone.p99()));
             text.append('\n');
         }
         if (!sweep.isEmpty()) {
