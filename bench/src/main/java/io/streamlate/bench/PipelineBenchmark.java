@@ -168,8 +168,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
     record Part(String name, long p50, long p99) {
     }
 
-    /** What one Translation read says of its latency, in ms. */
-    record Output(long latency, long queueWait, long inference, long inService) {
+    /** What one Translation read says of its latency, in ms, and the size of its batch. */
+    record Output(long latency, long queueWait, long inference, long inService, long batchSize) {
     }
 
     /** One sweep point. */
@@ -465,6 +465,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         List<Part> parts = new ArrayList<>();
         parts.add(part("queue wait: arrival in the service to its batch's start", sorted(outputs, Output::queueWait)));
         parts.add(part("batch: its batch's engine time", batches));
+        parts.add(part("its batch's size (sentences, not ms)", sorted(outputs, Output::batchSize)));
         parts.add(part("in the service: arrival to the output produced", sorted(outputs, Output::inService)));
         parts.add(part("outside the service: produce to arrival, and output produced to read (commit, fetch)",
                 sorted(outputs, o -> o.latency() - o.inService())));
@@ -537,7 +538,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     Translation translation = translations.deserialize(record.topic(), record.value());
                     Timings timings = translation.getTimings();
                     done.put(translation.getId(), new Output(now - record.timestamp(), timings.getQueueWaitMs(),
-                            timings.getInferenceMs(), timings.getTotalMs()));
+                            timings.getInferenceMs(), timings.getTotalMs(), translation.getBatchSize()));
                 } else {
                     deadLetters++;
                     // the dead letter's key is the input's key; ids are not decoded here
