@@ -137,6 +137,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Settings for a client of the SASL_SSL listener logging in as {@code user} and trusting the CA of {@code tls}. */
+    public Map<String, Object> clientConfig(ScramUser user, TlsMaterial tls) {
+        Map<String, Object> config = new HashMap<>(user.clientConfig(tls));
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
+    }
+
     Path dataDirectory() {
         return dataDirectory;
     }

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -72,8 +71,7 @@ class AuthorizedEmbeddedKafkaTest {
 
     /** Produces one record as {@code user}; returns its offset. */
     private static long produce(ScramUser user, String topic) throws Exception {
-        Map<String, Object> config = new HashMap<>(user.clientConfig(tls));
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        Map<String, Object> config = kafka.clientConfig(user, tls);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new StringSerializer())) {

@@ -1,7 +1,6 @@
 package io.streamlate.local;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,7 +22,6 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -60,14 +58,14 @@ class SecuredEmbeddedKafkaTest {
     @Test
     void aScramUserOverTlsProducesAndConsumes() throws Exception {
         kafka.createTopic("secured", 1);
-        Map<String, Object> producerConfig = client(ALICE.clientConfig(tls));
+        Map<String, Object> producerConfig = kafka.clientConfig(ALICE, tls);
         producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
                 new StringSerializer())) {
             producer.send(new ProducerRecord<>("secured", "k", "over TLS")).get(30, TimeUnit.SECONDS);
         }
 
-        Map<String, Object> consumerConfig = client(ALICE.clientConfig(tls));
+        Map<String, Object> consumerConfig = kafka.clientConfig(ALICE, tls);
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "secured-test");
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
@@ -84,7 +82,7 @@ class SecuredEmbeddedKafkaTest {
 
     @Test
     void aWrongPasswordIsRefused() {
-        Map<String, Object> config = client(ALICE.clientConfig(tls));
+        Map<String, Object> config = kafka.clientConfig(ALICE, tls);
         config.put("sasl.jaas.config", ScramUser.jaasConfig(ALICE.name(), "wrongPassword"));
 
         assertThatThrownBy(() -> describeCluster(config)).isInstanceOf(ExecutionException.class)
@@ -94,7 +92,7 @@ class SecuredEmbeddedKafkaTest {
 
     @Test
     void anUnknownUserIsRefused() {
-        Map<String, Object> config = client(new ScramUser("mallory", "aliceSecret1").clientConfig(tls));
+        Map<String, Object> config = kafka.clientConfig(new ScramUser("mallory", "aliceSecret1"), tls);
 
         assertThatThrownBy(() -> describeCluster(config)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(SaslAuthenticationException.class);
@@ -102,7 +100,7 @@ class SecuredEmbeddedKafkaTest {
 
     @Test
     void aClientThatDoesNotTrustTheCaFailsTheHandshake() {
-        Map<String, Object> config = client(ALICE.clientConfig(tls));
+        Map<String, Object> config = kafka.clientConfig(ALICE, tls);
         config.remove("ssl.truststore.location");
         config.remove("ssl.truststore.password");
         config.remove("ssl.truststore.type");
@@ -134,11 +132,5 @@ class SecuredEmbeddedKafkaTest {
         try (Admin admin = Admin.create(config)) {
             admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static Map<String, Object> client(Map<String, String> security) {
-        Map<String, Object> config = new HashMap<>(security);
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        return config;
     }
 }

@@ -6,8 +6,6 @@ import ai.onnxruntime.OrtException;
 import io.streamlate.model.TranslationException;
 import io.streamlate.model.TranslationException.Reason;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -35,8 +33,8 @@ public final class EncoderStates implements AutoCloseable {
         this.sourceLength = sourceLength;
         this.width = width;
         int rows = lengths.length;
-        this.memoryData = floats(rows * sourceLength * width);
-        this.maskData = floats(rows * sourceLength);
+        this.memoryData = StepBuffers.floats(rows * sourceLength * width);
+        this.maskData = StepBuffers.floats(rows * sourceLength);
         OnnxTensor memoryTensor = null;
         try {
             memoryTensor = OnnxTensor.createTensor(environment, memoryData, new long[] {rows, sourceLength, width});
@@ -101,18 +99,6 @@ public final class EncoderStates implements AutoCloseable {
             out.copyRow(this, rowIndices[i], i);
         }
         return out;
-    }
-
-    static FloatMatrix copy(OnnxTensor tensor, int rows) {
-        FloatBuffer buffer = tensor.getFloatBuffer();
-        float[] data = new float[buffer.remaining()];
-        buffer.get(data);
-        return new FloatMatrix(data, rows, rows == 0 ? 0 : data.length / rows);
-    }
-
-    /** A zeroed native-order direct buffer: ONNX Runtime wraps it instead of copying it. */
-    static FloatBuffer floats(int size) {
-        return ByteBuffer.allocateDirect(Float.BYTES * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     @Override

@@ -147,7 +147,7 @@ public final class ModelSessions implements AutoCloseable {
             }
             lengths[b] = sources[b].length;
         }
-        FloatBuffer initialState = EncoderStates.floats(batch * stateSize);
+        FloatBuffer initialState = StepBuffers.floats(batch * stateSize);
         try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids),
                      new long[] {batch, longest});
              OnnxTensor lengthsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(lengths),

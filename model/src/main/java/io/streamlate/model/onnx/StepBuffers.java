@@ -64,9 +64,14 @@ public final class StepBuffers {
     /** The buffer, cleared, or a larger one when it holds fewer than {@code size} values. */
     private static FloatBuffer fit(FloatBuffer buffer, int size) {
         if (buffer == null || buffer.capacity() < size) {
-            return ByteBuffer.allocateDirect(Float.BYTES * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            return floats(size);
         }
         return buffer.clear();
+    }
+
+    /** A zeroed native-order direct buffer: ONNX Runtime wraps it instead of copying it. */
+    static FloatBuffer floats(int size) {
+        return ByteBuffer.allocateDirect(Float.BYTES * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     private static LongBuffer fit(LongBuffer buffer, int size) {

@@ -62,13 +62,13 @@ class EncoderBucketsTest {
             EncoderOutput together = model.encode(sources);
             try (EncoderStates states = together.states()) {
                 int longest = states.sourceLength();
-                FloatMatrix memory = EncoderStates.copy(states.memory(), sources.length);
-                FloatMatrix mask = EncoderStates.copy(states.mask(), sources.length);
+                FloatMatrix memory = Tensors.rows(states.memory(), sources.length);
+                FloatMatrix mask = Tensors.rows(states.mask(), sources.length);
                 int width = memory.columns() / longest;
                 for (int row = 0; row < sources.length; row++) {
                     EncoderOutput alone = model.encode(new int[][] {sources[row]});
                     try (EncoderStates own = alone.states()) {
-                        float[] ownMemory = EncoderStates.copy(own.memory(), 1).data();
+                        float[] ownMemory = Tensors.rows(own.memory(), 1).data();
                         for (int i = 0; i < ownMemory.length; i++) {
                             assertThat(memory.data()[row * longest * width + i]).as("row %d memory %d", row, i)
                                     .isCloseTo(ownMemory[i], within(1e-5f));

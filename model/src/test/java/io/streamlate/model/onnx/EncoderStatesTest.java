@@ -29,9 +29,9 @@ class EncoderStatesTest {
             int shortened = Math.max(sources[0].length, sources[2].length);
             assertThat(gathered.rows()).isEqualTo(3);
             assertThat(gathered.sourceLength()).as("the long row's padding is gone").isEqualTo(shortened);
-            FloatMatrix before = EncoderStates.copy(states.memory(), 3);
-            FloatMatrix after = EncoderStates.copy(gathered.memory(), 3);
-            FloatMatrix mask = EncoderStates.copy(gathered.mask(), 3);
+            FloatMatrix before = Tensors.rows(states.memory(), 3);
+            FloatMatrix after = Tensors.rows(gathered.memory(), 3);
+            FloatMatrix mask = Tensors.rows(gathered.mask(), 3);
             int[] from = {2, 0, 0};
             for (int row = 0; row < 3; row++) {
                 int length = sources[from[row]].length;

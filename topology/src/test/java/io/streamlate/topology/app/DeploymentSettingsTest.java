@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -39,19 +38,8 @@ class DeploymentSettingsTest {
 
     @Test
     void theKubernetesConfigMapIsAValidConfiguration() throws IOException {
-        List<String> lines = Files.readAllLines(DEPLOY.resolve("k8s/base/configmap.yaml"));
-        Map<String, String> environment = new LinkedHashMap<>();
-        boolean inData = false;
-        for (String line : lines) {
-            if (line.startsWith("data:")) {
-                inData = true;
-            } else if (inData && line.startsWith("  ") && line.contains(": ") && !line.trim().startsWith("#")) {
-                String[] entry = line.trim().split(": ", 2);
-                environment.put(entry[0], entry[1].replaceAll("^\"|\"$", ""));
-            } else if (inData && !line.isBlank() && !line.startsWith(" ")) {
-                inData = false;
-            }
-        }
+        Map<String, String> environment = DeploymentFiles.configMapData(Files.readAllLines(
+                DEPLOY.resolve("k8s/base/configmap.yaml")));
         assertThat(environment).containsKey("STREAMLATE_KAFKA_BOOTSTRAP_SERVERS");
         ServiceConfig config = ServiceConfig.build(ServiceConfig.layered(new Properties(), environment, Map.of()));
 

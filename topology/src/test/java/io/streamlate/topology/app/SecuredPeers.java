@@ -19,7 +19,6 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -132,9 +131,7 @@ final class SecuredPeers implements AutoCloseable {
 
     /** The test's own clients log in as the checker, over the same listener. */
     Map<String, Object> checkerClient() {
-        Map<String, Object> config = new HashMap<>(checker.clientConfig(tls));
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        return config;
+        return kafka.clientConfig(checker, tls);
     }
 
     /** Sends {@code count} sentences with ids {@code idPrefix + i} under one key; returns their ids. */
