@@ -7,7 +7,10 @@ import io.streamlate.model.Translator;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Times the Java engine: all sentences per run, batch size as the sub-batch sentence cap, after {@link SteadyState}. */
+/**
+ * Times the Java engine: all sentences per run, the batch size as how many decode at once, after
+ * {@link SteadyState}.
+ */
 final class JavaRunner {
 
     private final Translator translator;

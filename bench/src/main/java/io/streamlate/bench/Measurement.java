@@ -4,7 +4,7 @@ package io.streamlate.bench;
  * Median throughput of one configuration.
  *
  * @param beam               beam size (1 = greedy)
- * @param batch              sentences per sub-batch
+ * @param batch              sentences decoding at once (the batch-size option)
  * @param seconds            median wall time to translate all sentences
  * @param sentencesPerSecond sentences / seconds
  * @param tokensPerSecond    target tokens (EOS excluded) / seconds

@@ -1,6 +1,7 @@
 package io.streamlate.model;
 
 import io.streamlate.model.TranslationException.Reason;
+import io.streamlate.model.decoding.BatchCapacity;
 import io.streamlate.model.decoding.DecodingStrategy;
 import io.streamlate.model.decoding.Hypothesis;
 import io.streamlate.model.decoding.SearchLimits;
@@ -14,8 +15,9 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * One engine call over inputs already tokenised and batched: the inputs the engine rejects fail alone, the rest go
- * through the sessions together (a search, or teacher forcing), and an inference failure fails only them.
+ * One engine call over inputs already tokenised: the inputs the engine rejects fail alone, the rest go through the
+ * sessions together (one search under a batch capacity, or teacher forcing of one planned batch), and an inference
+ * failure fails only them.
  */
 final class EngineRun {
 
@@ -29,7 +31,9 @@ final class EngineRun {
         this.assembler = assembler;
     }
 
-    List<TranslationOutcome> translate(List<Tokenized.Sentence> sentences, TranslationOptions options) {
+    /** @param capacity how many of the sentences decode at once (the search admits the rest as others finish) */
+    List<TranslationOutcome> translate(List<Tokenized.Sentence> sentences, TranslationOptions options,
+                                       BatchCapacity capacity) {
         TranslationOutcome[] outcomes = new TranslationOutcome[sentences.size()];
         List<Integer> valid = new ArrayList<>();
         for (int i = 0; i < sentences.size(); i++) {
@@ -44,7 +48,7 @@ final class EngineRun {
                 new SearchLimits(options.maxLengthA(), options.maxLengthB()),
                 manifest.specialTokens().bos(), manifest.specialTokens().eos());
         int[][] ids = valid.stream().map(i -> sentences.get(i).ids()).toArray(int[][]::new);
-        run(outcomes, valid, () -> strategy.decode(sessions, ids),
+        run(outcomes, valid, () -> strategy.decode(sessions, ids, capacity),
                 (k, hypothesis) -> assembler.assemble(sentences.get(valid.get(k)), hypothesis, options.linkRule()));
         return Arrays.asList(outcomes);
     }

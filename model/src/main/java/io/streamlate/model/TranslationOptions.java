@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param lengthPenalty     beam ranking logProb / tokens^lengthPenalty; default 1.0, bounds [0, 10]
  * @param maxLengthA        target limit = floor(a * source length + b); default 2.0, bounds [0, 10]
  * @param maxLengthB        default 10, bounds [1, 1000]
- * @param maxBatchTokens    token budget of a sub-batch (longest source x sentences); default 4096, at least 1
- * @param maxBatchSentences at most this many sentences per sub-batch; default 64, at least 1
+ * @param maxBatchTokens    token budget of the sentences a batch call decodes at once, or of an alignment
+ *                          sub-batch (longest source x sentences); default 4096, at least 1
+ * @param maxBatchSentences at most this many sentences decoding at once, or per alignment sub-batch; default 64,
+ *                          at least 1
  * @param linkRule          how word links are read off the attention; default {@link LinkRule#ARGMAX}
  */
 public record TranslationOptions(int beamSize, double lengthPenalty, double maxLengthA, int maxLengthB,

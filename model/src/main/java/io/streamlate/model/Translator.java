@@ -4,6 +4,7 @@ import io.streamlate.model.TranslationException.Reason;
 import io.streamlate.model.alignment.GivenWords;
 import io.streamlate.model.batching.SubBatch;
 import io.streamlate.model.batching.TokenBudgetBatcher;
+import io.streamlate.model.decoding.BatchCapacity;
 import io.streamlate.model.manifest.Manifest;
 import io.streamlate.model.manifest.ManifestLoader;
 import io.streamlate.model.onnx.Device;
@@ -22,9 +23,10 @@ import java.util.function.Supplier;
 
 /**
  * The facade: one loaded model (manifest, tokenizers, sessions) that translates text and force-aligns given
- * translations. Two levels: {@link #translateBatch} and {@link #alignBatch} take texts, tokenise them and plan
- * sub-batches themselves; {@link #tokenize} with {@link #translateTokenized} and {@link #alignTokenized} let a
- * caller that batches on its own (the micro-batcher) tokenise each input once and run each batch as planned.
+ * translations. Two levels: {@link #translateBatch} and {@link #alignBatch} take texts, tokenise them and batch
+ * them under the options' limits themselves; {@link #tokenize} with {@link #translateTokenized} and
+ * {@link #alignTokenized} let a caller that batches on its own (the micro-batcher) tokenise each input once and run
+ * each batch as planned.
  * Thread-safe; share one instance per model. Closing it waits for calls in flight, then releases the native
  * sessions and tokenizers; any later call fails with {@link Reason#CLOSED} (native code must never see freed
  * handles: the SentencePiece binding crashes the JVM on a closed processor).
@@ -97,11 +99,17 @@ public final class Translator implements AutoCloseable {
     }
 
     /**
-     * Translates many sentences: tokenises them, plans sub-batches under the options' token budget and runs each.
-     * Results come back in input order, each a success or that sentence's error.
+     * Translates many sentences: tokenises them and decodes them in one search, continuously batched under the
+     * options' limits (at most maxBatchSentences at once, their longest source times their count within
+     * maxBatchTokens; the shortest start first and waiting ones take the places of finished ones). Results come back
+     * in input order, each a success or that sentence's error, and a sentence's result does not depend on which
+     * others decode beside it.
      */
     public List<TranslationOutcome> translateBatch(List<String> texts, TranslationOptions options) {
-        return planned(texts.stream().map(this::tokenize).toList(), options, this::translateTokenized);
+        options.validate();
+        List<Tokenized.Sentence> sentences = texts.stream().map(this::tokenize).toList();
+        BatchCapacity capacity = new BatchCapacity(options.maxBatchSentences(), options.maxBatchTokens());
+        return read(() -> run.translate(sentences, options, capacity));
     }
 
     /**
@@ -109,8 +117,9 @@ public final class Translator implements AutoCloseable {
      * returns, per pair in input order, a result shaped like a translation's whose text is the given target, whose
      * words are the whitespace-separated words of both texts as given, and whose score is the model's
      * log-probability of the target. A pair with an empty side fails with EMPTY_INPUT, one with a side longer than
-     * max_source_length subwords with INPUT_TOO_LONG; only that pair fails. Planned like {@link #translateBatch}, a
-     * pair costing its longer side; a pair's result does not depend on its batch.
+     * max_source_length subwords with INPUT_TOO_LONG; only that pair fails. Teacher forcing has no steps
+     * to refill, so the pairs run in length-sorted sub-batches under the same limits, a pair costing its longer side;
+     * a pair's result does not depend on its batch.
      */
     public List<TranslationOutcome> alignBatch(List<TextPair> pairs, TranslationOptions options) {
         return planned(pairs.stream().map(this::tokenize).toList(), options, this::alignTokenized);
@@ -137,12 +146,12 @@ public final class Translator implements AutoCloseable {
     }
 
     /**
-     * Translates already tokenised sentences in one engine run, as they are batched (the caller planned the batch):
-     * results in input order, each a success or that sentence's error.
+     * Translates already tokenised sentences in one engine run, all of them decoding at once (the caller planned the
+     * batch): results in input order, each a success or that sentence's error.
      */
     public List<TranslationOutcome> translateTokenized(List<Tokenized.Sentence> sentences, TranslationOptions options) {
         options.validate();
-        return read(() -> run.translate(sentences, options));
+        return read(() -> run.translate(sentences, options, BatchCapacity.all(sentences.size())));
     }
 
     /** Force-aligns already tokenised pairs in one engine run (see {@link #alignBatch}). */

@@ -36,35 +36,37 @@ public final class BeamSearch implements DecodingStrategy {
     }
 
     @Override
-    public List<Hypothesis> decode(ModelSessions model, int[][] sources) {
-        List<SentenceBeams> sentences = new ArrayList<>();
-        for (int[] source : sources) {
-            sentences.add(new SentenceBeams(source.length, limits.maxTargetLength(source.length)));
+    public List<Hypothesis> decode(ModelSessions model, int[][] sources, BatchCapacity capacity) {
+        if (sources.length == 0) {
+            return List.of();
         }
-        EncoderOutput encoded = model.encode(sources);
-        EncoderStates original = encoded.states();
-        EncoderStates expanded = null; // memory rows laid out one per live hypothesis
-        try {
-            int[] layout = identity(sources.length); // row -> sentence of the current step's rows
-            FloatMatrix state = encoded.initialState();
-            long[] previous = new long[sources.length];
+        SentenceBeams[] sentences = new SentenceBeams[sources.length];
+        Hypothesis[] results = new Hypothesis[sources.length];
+        SentenceQueue waiting = new SentenceQueue(sources, capacity);
+        try (Memory memory = new Memory(model, sources)) {
+            int[] first = waiting.take(0, 0);
+            start(first, sources, sentences);
+            FloatMatrix state = memory.admit(new int[0], first);
+            List<Integer> order = residents(first, sentences); // sentences in the order of their rows
+            long[] previous = new long[first.length];
             Arrays.fill(previous, bos);
             StepBuffers buffers = new StepBuffers();
-            for (int step = 0; layout.length > 0; step++) {
-                Step out = Step.run(model, previous, state, expanded == null ? original : expanded, 2 * beamSize,
-                        buffers);
+            while (!order.isEmpty()) {
+                Step out = Step.run(model, previous, state, memory.rows(), 2 * beamSize, buffers);
                 List<int[]> next = new ArrayList<>(); // per next row: {parent row, token, sentence}
                 int offset = 0;
                 int live = 0;
+                int liveSentences = 0;
+                int longest = 0;
                 boolean rowsPerSentenceChanged = false;
-                for (int s = 0; s < sentences.size(); s++) {
-                    SentenceBeams sentence = sentences.get(s);
+                for (int s : order) {
+                    SentenceBeams sentence = sentences[s];
                     int rows = sentence.resident;
-                    if (rows == 0) {
-                        continue;
-                    }
                     if (!sentence.done) {
-                        expand(sentence, out, offset, step);
+                        expand(sentence, out, offset);
+                        if (sentence.done) {
+                            results[s] = best(sentence);
+                        }
                     }
                     if (sentence.done) { // finished now or before: its rows stay, fed EOS, until the next gather
                         for (int i = 0; i < rows; i++) {
@@ -75,52 +77,69 @@ public final class BeamSearch implements DecodingStrategy {
                             next.add(new int[] {offset + sentence.parentRows.get(i), sentence.tokens.get(i), s});
                         }
                         live += sentence.parentRows.size();
+                        liveSentences++;
+                        longest = Math.max(longest, sentence.sourceLength);
                         rowsPerSentenceChanged |= sentence.parentRows.size() != rows;
                     }
                     offset += rows;
                 }
-                if (live == 0) {
+                boolean admit = waiting.worthAdmitting(liveSentences, longest);
+                if (live == 0 && !admit) {
                     break;
                 }
-                boolean gather = rowsPerSentenceChanged || live <= SHRINK_AT * next.size();
+                boolean gather = admit || rowsPerSentenceChanged || live <= SHRINK_AT * next.size();
                 if (gather) {
-                    next.removeIf(row -> sentences.get(row[2]).done);
+                    next.removeIf(row -> sentences[row[2]].done);
                 }
-                for (SentenceBeams sentence : sentences) {
-                    sentence.resident = 0;
-                }
+                int[] admitted = admit ? waiting.take(liveSentences, longest) : new int[0];
                 int[] parents = new int[next.size()];
-                previous = new long[next.size()];
-                int[] newLayout = new int[next.size()];
+                int[] layout = new int[next.size() + admitted.length]; // row -> sentence of the next step's rows
+                previous = new long[layout.length];
                 for (int i = 0; i < next.size(); i++) {
                     parents[i] = next.get(i)[0];
                     previous[i] = next.get(i)[1];
-                    newLayout[i] = next.get(i)[2];
-                    sentences.get(newLayout[i]).resident++;
+                    layout[i] = next.get(i)[2];
                 }
-                state = out.state().gatherRows(parents);
+                System.arraycopy(admitted, 0, layout, next.size(), admitted.length);
+                Arrays.fill(previous, next.size(), layout.length, bos);
+                start(admitted, sources, sentences);
+                order = residents(layout, sentences);
+                state = out.state().gatherRows(parents, admitted.length == 0 ? null
+                        : memory.admit(Arrays.copyOf(layout, next.size()), admitted));
                 if (gather) {
                     // Memory depends only on the sentence, so it is re-gathered only when the rows per sentence
-                    // change (the first expansion to beam size) or enough of the batch finished, not on reordering.
-                    EncoderStates regathered = original.gather(newLayout);
-                    if (expanded != null) {
-                        expanded.close();
-                    }
-                    expanded = regathered;
+                    // change (the first expansion to beam size, an admission) or enough of the batch finished,
+                    // not on reordering.
+                    memory.layOut(layout);
                 }
-                layout = newLayout;
             }
-        } finally {
-            if (expanded != null) {
-                expanded.close();
-            }
-            original.close();
         }
-        return sentences.stream().map(this::best).toList();
+        return List.of(results);
+    }
+
+    /** Starts the search state of newly admitted sentences. */
+    private void start(int[] admitted, int[][] sources, SentenceBeams[] sentences) {
+        for (int s : admitted) {
+            sentences[s] = new SentenceBeams(sources[s].length, limits.maxTargetLength(sources[s].length));
+        }
+    }
+
+    /** The sentences of a layout in the order of their rows, each counting the rows it occupies. */
+    private static List<Integer> residents(int[] layout, SentenceBeams[] sentences) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < layout.length; i++) {
+            if (i == 0 || layout[i] != layout[i - 1]) {
+                order.add(layout[i]);
+                sentences[layout[i]].resident = 0;
+            }
+            sentences[layout[i]].resident++;
+        }
+        return order;
     }
 
     /** Extends one sentence's beams with its top candidates of this step (decode.beam's inner loop). */
-    private void expand(SentenceBeams sentence, Step out, int offset, int step) {
+    private void expand(SentenceBeams sentence, Step out, int offset) {
+        int step = sentence.steps++;
         int perRow = out.candidates();
         int rows = sentence.beams.size();
         int[] candidates = topCandidates(sentence, out, offset, Math.min(2 * beamSize, rows * perRow));
@@ -205,10 +224,75 @@ public final class BeamSearch implements DecodingStrategy {
         return beam.score / Math.pow(Math.max(1, beam.attention.size()), lengthPenalty);
     }
 
-    private static int[] identity(int n) {
-        int[] range = new int[n];
-        Arrays.setAll(range, i -> i);
-        return range;
+    /**
+     * The encoder memory of the resident sentences, one row per sentence, and laid out one row per step row (each
+     * sentence's memory repeated for its hypotheses), which is what the steps read.
+     */
+    private static final class Memory implements AutoCloseable {
+        private final ModelSessions model;
+        private final int[][] sources;
+        private final int[] sentenceRow; // sentence -> its row of perSentence, or -1
+        private EncoderStates perSentence;
+        private EncoderStates laidOut; // null: the step rows are perSentence's, in order
+
+        Memory(ModelSessions model, int[][] sources) {
+            this.model = model;
+            this.sources = sources;
+            this.sentenceRow = new int[sources.length];
+            Arrays.fill(sentenceRow, -1);
+        }
+
+        /**
+         * Encodes the admitted sentences and keeps, beside them, the memory of the sentences in {@code keptLayout}.
+         *
+         * @return the admitted sentences' initial decoder states, in order
+         */
+        FloatMatrix admit(int[] keptLayout, int[] admitted) {
+            int[][] admittedSources = new int[admitted.length][];
+            for (int i = 0; i < admitted.length; i++) {
+                admittedSources[i] = sources[admitted[i]];
+            }
+            EncoderOutput encoded = model.encode(admittedSources);
+            int[] kept = Arrays.stream(keptLayout).distinct().toArray();
+            if (perSentence == null) {
+                perSentence = encoded.states();
+            } else {
+                int[] keptRows = Arrays.stream(kept).map(s -> sentenceRow[s]).toArray();
+                try (EncoderStates added = encoded.states()) {
+                    EncoderStates next = perSentence.gather(keptRows, added);
+                    perSentence.close();
+                    perSentence = next;
+                }
+                Arrays.fill(sentenceRow, -1);
+            }
+            for (int i = 0; i < kept.length; i++) {
+                sentenceRow[kept[i]] = i;
+            }
+            for (int i = 0; i < admitted.length; i++) {
+                sentenceRow[admitted[i]] = kept.length + i;
+            }
+            return encoded.initialState();
+        }
+
+        /** Lays the memory out for the next step's rows: row i gets sentence {@code layout[i]}'s memory. */
+        void layOut(int[] layout) {
+            EncoderStates next = perSentence.gather(Arrays.stream(layout).map(s -> sentenceRow[s]).toArray());
+            if (laidOut != null) {
+                laidOut.close();
+            }
+            laidOut = next;
+        }
+
+        EncoderStates rows() {
+            return laidOut == null ? perSentence : laidOut;
+        }
+
+        @Override
+        public void close() {
+            try (EncoderStates rows = laidOut; EncoderStates sentences = perSentence) {
+                // both closed, the laid-out rows first; a null one is skipped
+            }
+        }
     }
 
     /** A live or finished hypothesis; score is float32 like the reference's tensor arithmetic. */
@@ -224,6 +308,7 @@ public final class BeamSearch implements DecodingStrategy {
         final List<Integer> parentRows = new ArrayList<>(); // per next beam: its parent's row within this sentence
         final List<Integer> tokens = new ArrayList<>();     // per next beam: the token it feeds next step
         boolean done;
+        int steps; // steps this sentence has decoded
         int resident = 1; // rows this sentence occupies in the current step's batch, live or finished
 
         SentenceBeams(int sourceLength, int maxLength) {

@@ -4,14 +4,23 @@ import io.streamlate.model.onnx.ModelSessions;
 
 import java.util.List;
 
-/** A search over the decoder (greedy or beam) for one sub-batch of sources. */
+/** A search over the decoder (greedy or beam) for the sources of one engine call. */
 public interface DecodingStrategy {
 
     /**
+     * Decodes every source, at most {@code capacity} of them at once: the search starts with the shortest that fit
+     * and admits waiting ones as others finish. A sentence's result does not depend on which others share its
+     * steps.
+     *
      * @param sources source ids per sentence (no BOS/EOS, at least one id each)
      * @return one hypothesis per source, in the same order
      */
-    List<Hypothesis> decode(ModelSessions model, int[][] sources);
+    List<Hypothesis> decode(ModelSessions model, int[][] sources, BatchCapacity capacity);
+
+    /** Decodes every source in one batch from start to end. */
+    default List<Hypothesis> decode(ModelSessions model, int[][] sources) {
+        return decode(model, sources, BatchCapacity.all(sources.length));
+    }
 
     /** Greedy for beam size 1 (identical results, less bookkeeping), beam search otherwise. */
     static DecodingStrategy of(int beamSize, double lengthPenalty, SearchLimits limits, int bos, int eos) {

@@ -13,16 +13,17 @@ import java.util.List;
 /**
  * Batched greedy search, step for step the reference decode.greedy: argmax (first index on ties), a sentence
  * stops at EOS (whose attention row is kept) or once it has its maximum number of tokens. Rows are independent, so
- * a finished row left in the batch changes nothing for the others.
+ * a finished row left in the batch changes nothing for the others, and neither does a sentence admitted beside
+ * them (continuous batching: {@link BatchCapacity}).
  */
 public final class GreedySearch implements DecodingStrategy {
 
     private static final int FINISHED = -1;
     /**
-     * Finished rows stay in the batch, computed and ignored, until at most this share of it is live; then memory,
-     * mask and state are gathered for the live rows. Gathering copies the whole memory, so doing it at every
-     * finish would make a batch's cost grow with the square of its size; this way at most a quarter of a step's
-     * rows are wasted and a batch of 64 gathers about a dozen times.
+     * Finished rows stay in the batch, computed and ignored, until at most this share of it is live, or until
+     * waiting sentences are admitted; then memory, mask and state are gathered for the live rows. Gathering copies
+     * the whole memory, so doing it at every finish would make a batch's cost grow with the square of its size;
+     * this way at most a quarter of a step's rows are wasted and a batch of 64 gathers about a dozen times.
      */
     private static final double SHRINK_AT = 0.75;
 
@@ -37,72 +38,133 @@ public final class GreedySearch implements DecodingStrategy {
     }
 
     @Override
-    public List<Hypothesis> decode(ModelSessions model, int[][] sources) {
-        List<Partial> partials = new ArrayList<>();
-        for (int[] source : sources) {
-            partials.add(new Partial(source.length, limits.maxTargetLength(source.length)));
+    public List<Hypothesis> decode(ModelSessions model, int[][] sources, BatchCapacity capacity) {
+        if (sources.length == 0) {
+            return List.of();
         }
-        EncoderOutput encoded = model.encode(sources);
-        EncoderStates states = encoded.states();
-        try {
-            int[] rows = rangeOf(sources.length); // batch row -> sentence, or FINISHED
-            int live = rows.length;
-            long[] previous = new long[sources.length];
-            Arrays.fill(previous, bos);
-            FloatMatrix state = encoded.initialState();
+        Partial[] partials = new Partial[sources.length];
+        Hypothesis[] results = new Hypothesis[sources.length];
+        SentenceQueue waiting = new SentenceQueue(sources, capacity);
+        try (Batch batch = new Batch(model, sources, partials)) {
+            batch.refill(new int[0], waiting.take(0, 0));
             StepBuffers buffers = new StepBuffers();
-            while (live > 0) {
-                Step out = Step.run(model, previous, state, states, 1, buffers);
-                for (int row = 0; row < rows.length; row++) {
-                    if (rows[row] == FINISHED) {
+            while (batch.live > 0) {
+                Step out = Step.run(model, batch.previous, batch.state, batch.states, 1, buffers);
+                for (int row = 0; row < batch.rows.length; row++) {
+                    int sentence = batch.rows[row];
+                    if (sentence == FINISHED) {
                         continue;
                     }
-                    Partial partial = partials.get(rows[row]);
+                    Partial partial = partials[sentence];
                     int best = out.best(row);
                     int token = out.token(row, best);
                     partial.attention.add(out.attention().rowPrefix(row, partial.sourceLength));
                     partial.logProb += out.logProb(row, best);
-                    previous[row] = token;
+                    batch.previous[row] = token;
                     if (token != eos) {
                         partial.ids.add(token);
                     }
                     if (token == eos || partial.ids.size() >= partial.maxLength) {
-                        rows[row] = FINISHED;
-                        live--;
+                        batch.rows[row] = FINISHED;
+                        batch.live--;
+                        results[sentence] = partial.toHypothesis();
                     }
                 }
-                state = out.state();
-                if (live > 0 && live <= SHRINK_AT * rows.length) {
-                    int[] kept = liveRows(rows, live);
-                    state = state.gatherRows(kept);
-                    previous = select(previous, kept);
-                    EncoderStates shrunk = states.gather(kept);
-                    states.close();
-                    states = shrunk;
-                    rows = selectInts(rows, kept);
+                batch.state = out.state();
+                int longest = batch.longestLive();
+                boolean admit = waiting.worthAdmitting(batch.live, longest);
+                if (admit || batch.live > 0 && batch.live <= SHRINK_AT * batch.rows.length) {
+                    batch.refill(batch.liveRows(), admit ? waiting.take(batch.live, longest) : new int[0]);
                 }
             }
-        } finally {
-            states.close();
         }
-        return partials.stream().map(Partial::toHypothesis).toList();
+        return List.of(results);
     }
 
-    private static int[] liveRows(int[] rows, int live) {
-        int[] kept = new int[live];
-        int next = 0;
-        for (int row = 0; row < rows.length; row++) {
-            if (rows[row] != FINISHED) {
-                kept[next++] = row;
+    /** The rows of the current step: which sentence each decodes, its last token and state, and the memory. */
+    private final class Batch implements AutoCloseable {
+        private final ModelSessions model;
+        private final int[][] sources;
+        private final Partial[] partials;
+        int[] rows = new int[0]; // batch row -> sentence, or FINISHED
+        int live;
+        long[] previous = new long[0];
+        FloatMatrix state;
+        EncoderStates states;
+
+        Batch(ModelSessions model, int[][] sources, Partial[] partials) {
+            this.model = model;
+            this.sources = sources;
+            this.partials = partials;
+        }
+
+        /**
+         * Keeps the listed rows, in that order, and appends one row per admitted sentence, encoded now and fed BOS:
+         * one gather of the memory either way.
+         */
+        void refill(int[] kept, int[] admitted) {
+            long[] keptPrevious = select(previous, kept);
+            int[] keptRows = selectInts(rows, kept);
+            if (admitted.length == 0) {
+                replaceStates(states.gather(kept));
+                state = state.gatherRows(kept);
+            } else {
+                int[][] admittedSources = new int[admitted.length][];
+                for (int i = 0; i < admitted.length; i++) {
+                    admittedSources[i] = sources[admitted[i]];
+                    partials[admitted[i]] = new Partial(admittedSources[i].length,
+                            limits.maxTargetLength(admittedSources[i].length));
+                }
+                EncoderOutput encoded = model.encode(admittedSources);
+                if (states == null) {
+                    states = encoded.states();
+                    state = encoded.initialState();
+                } else {
+                    try (EncoderStates added = encoded.states()) {
+                        replaceStates(states.gather(kept, added));
+                    }
+                    state = state.gatherRows(kept, encoded.initialState());
+                }
+            }
+            rows = Arrays.copyOf(keptRows, kept.length + admitted.length);
+            System.arraycopy(admitted, 0, rows, kept.length, admitted.length);
+            previous = Arrays.copyOf(keptPrevious, rows.length);
+            Arrays.fill(previous, kept.length, rows.length, bos);
+            live = rows.length;
+        }
+
+        int[] liveRows() {
+            int[] kept = new int[live];
+            int next = 0;
+            for (int row = 0; row < rows.length; row++) {
+                if (rows[row] != FINISHED) {
+                    kept[next++] = row;
+                }
+            }
+            return kept;
+        }
+
+        int longestLive() {
+            int longest = 0;
+            for (int sentence : rows) {
+                if (sentence != FINISHED) {
+                    longest = Math.max(longest, sources[sentence].length);
+                }
+            }
+            return longest;
+        }
+
+        private void replaceStates(EncoderStates next) {
+            states.close();
+            states = next;
+        }
+
+        @Override
+        public void close() {
+            if (states != null) {
+                states.close();
             }
         }
-        return kept;
-    }
-
-    private static int[] rangeOf(int n) {
-        int[] range = new int[n];
-        Arrays.setAll(range, i -> i);
-        return range;
     }
 
     private static long[] select(long[] values, int[] rows) {

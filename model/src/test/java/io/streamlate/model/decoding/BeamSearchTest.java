@@ -14,6 +14,8 @@ import io.streamlate.model.tokenize.SentencePieceTokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +88,39 @@ class BeamSearchTest {
             assertThat(batched.get(i).ids()).as("sentence %d", i).containsExactly(alone.ids());
             assertThat(batched.get(i).logProb()).isCloseTo(alone.logProb(), within(1e-4));
         }
+    }
+
+    /**
+     * Continuous batching: with fewer places than sentences, waiting sentences take the rows of finished ones
+     * (greedy and beam), and each sentence's result is still the one it gets alone.
+     */
+    @ParameterizedTest(name = "beam {0}, {1} sentences, {2} tokens at once")
+    @CsvSource({"1, 1, 1000", "1, 2, 1000", "1, 3, 1000", "1, 8, 40", "4, 1, 1000", "4, 2, 1000", "4, 3, 1000",
+            "4, 8, 40"})
+    void sentencesAdmittedAsOthersFinishGetTheirResultAlone(int beamSize, int sentences, long tokens) {
+        DecodingStrategy search = DecodingStrategy.of(beamSize, 1.0, LIMITS, manifest.specialTokens().bos(),
+                manifest.specialTokens().eos());
+
+        List<Hypothesis> results = search.decode(model, sources, new BatchCapacity(sentences, tokens));
+
+        assertThat(results).hasSameSizeAs(SENTENCES);
+        for (int i = 0; i < sources.length; i++) {
+            Hypothesis alone = search.decode(model, new int[][] {sources[i]}).get(0);
+            assertThat(results.get(i).ids()).as("sentence %d", i).containsExactly(alone.ids());
+            assertThat(results.get(i).logProb()).isCloseTo(alone.logProb(), within(1e-4));
+            assertThat(results.get(i).attention()).hasSameSizeAs(alone.attention());
+            for (int row = 0; row < alone.attention().size(); row++) {
+                assertThat(results.get(i).attention().get(row)).as("sentence %d row %d", i, row)
+                        .containsExactly(alone.attention().get(row), within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void aSearchOverNoSentencesReturnsNone() {
+        assertThat(beam(4).decode(model, new int[0][], new BatchCapacity(2, 100))).isEmpty();
+        assertThat(new GreedySearch(LIMITS, manifest.specialTokens().bos(), manifest.specialTokens().eos())
+                .decode(model, new int[0][], new BatchCapacity(2, 100))).isEmpty();
     }
 
     @Test

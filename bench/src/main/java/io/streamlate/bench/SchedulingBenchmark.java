@@ -1,0 +1,185 @@
+package io.streamlate.bench;
+
+import io.streamlate.model.Tokenized;
+import io.streamlate.model.TranslationOptions;
+import io.streamlate.model.TranslationOutcome;
+import io.streamlate.model.Translator;
+import io.streamlate.model.batching.SubBatch;
+import io.streamlate.model.batching.TokenBudgetBatcher;
+import io.streamlate.model.onnx.SessionSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * Continuous batching against sub-batching on the same engine, sentences and batch size: {@link
+ * Translator#translateBatch} (one search, a finished sentence's place goes to the next waiting one) against
+ * length-sorted sub-batches each decoded to its longest output through {@link Translator#translateTokenized} (what
+ * a caller that plans its own batches gets, and what translateBatch did before). The two run in interleaved pairs,
+ * alternating which goes first, so the machine's drift falls on both; the figure is the median of the per-pair
+ * speed ratios after warm-up. Writes bench/results/scheduling-DATE.md.
+ */
+@Command(name = "scheduling-benchmark", mixinStandardHelpOptions = true,
+        description = "Continuous batching vs length-sorted sub-batches, interleaved, by beam size.")
+public final class SchedulingBenchmark implements Callable<Integer> {
+
+    @Mixin
+    BenchmarkInputs inputs = new BenchmarkInputs();
+
+    @Option(names = "-n", description = "first N sentences (default: ${DEFAULT-VALUE})")
+    int count = 1000;
+
+    @Option(names = "--batch", description = "sentences decoding at once (default: ${DEFAULT-VALUE})")
+    int batch = 64;
+
+    @Option(names = "--beam-sizes", split = ",", description = "default: ${DEFAULT-VALUE}")
+    List<Integer> beamSizes = List.of(1, 4);
+
+    @Option(names = "--pairs", description = "timed pairs per beam size (default: ${DEFAULT-VALUE})")
+    int pairs = 7;
+
+    @Mixin
+    SteadyState steady = new SteadyState(8);
+
+    @Option(names = "--threads", description = "ORT intra-op threads (default: ${DEFAULT-VALUE})")
+    int threads = 2;
+
+    private final String[] args;
+
+    SchedulingBenchmark(String[] args) {
+        this.args = args;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SchedulingBenchmark(args)).execute(args));
+    }
+
+    /** One beam size's interleaved pairs. */
+    record Result(int beam, long tokens, double continuousTokensPerSecond, double subBatchedTokensPerSecond,
+                  double medianRatio, double lowestRatio, double highestRatio, int warmups) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> sentences = inputs.read(count);
+        List<Result> results = new ArrayList<>();
+        String modelName;
+        try (Translator translator = Translator.open(inputs.model(), SessionSettings.DEFAULT.withThreads(threads, 1))) {
+            modelName = translator.manifest().modelId() + " " + translator.manifest().modelVersion();
+            for (int beam : beamSizes) {
+                results.add(measure(translator, sentences, beam));
+            }
+        }
+        String report = render(modelName, sentences.size(), results);
+        System.out.print(report);
+        Path file = inputs.reportFile("scheduling");
+        Files.writeString(file, report, StandardCharsets.UTF_8);
+        System.out.println("written to " + file);
+        return 0;
+    }
+
+    private Result measure(Translator translator, List<String> sentences, int beam) {
+        // The token budget never binds, so the batch size alone decides both schedules.
+        TranslationOptions options = translator.defaultOptions().withBeamSize(beam)
+                .withBatchLimits(Integer.MAX_VALUE, batch);
+        List<Double> warm = new ArrayList<>();
+        while (steady.needsWarmup(warm)) {
+            warm.add(timed(() -> translator.translateBatch(sentences, options))[0]
+                    + timed(() -> subBatched(translator, sentences, options))[0]);
+            System.out.printf(Locale.ROOT, "beam %d warm-up %d: %.2f s for both%n", beam, warm.size(),
+                    warm.get(warm.size() - 1));
+        }
+        List<Double> ratios = new ArrayList<>();
+        List<Double> continuousSeconds = new ArrayList<>();
+        List<Double> subBatchedSeconds = new ArrayList<>();
+        long tokens = 0;
+        for (int pair = 0; pair < pairs; pair++) {
+            double[] continuous;
+            double[] subBatched;
+            if (pair % 2 == 0) {
+                continuous = timed(() -> translator.translateBatch(sentences, options));
+                subBatched = timed(() -> subBatched(translator, sentences, options));
+            } else {
+                subBatched = timed(() -> subBatched(translator, sentences, options));
+                continuous = timed(() -> translator.translateBatch(sentences, options));
+            }
+            if (continuous[1] != subBatched[1]) {
+                throw new IllegalStateException("the schedules produced " + continuous[1] + " and " + subBatched[1]
+                        + " tokens: a sentence's result must not depend on its batch");
+            }
+            tokens = (long) continuous[1];
+            continuousSeconds.add(continuous[0]);
+            subBatchedSeconds.add(subBatched[0]);
+            ratios.add(subBatched[0] / continuous[0]);
+            System.out.printf(Locale.ROOT, "beam %d pair %d: continuous %.3f s, sub-batches %.3f s, ratio %.2f%n",
+                    beam, pair, continuous[0], subBatched[0], subBatched[0] / continuous[0]);
+        }
+        return new Result(beam, tokens, tokens / JavaRunner.median(continuousSeconds),
+                tokens / JavaRunner.median(subBatchedSeconds), JavaRunner.median(ratios),
+                ratios.stream().mapToDouble(d -> d).min().orElse(0), ratios.stream().mapToDouble(d -> d).max()
+                .orElse(0), warm.size());
+    }
+
+    private interface Run {
+        List<TranslationOutcome> translate();
+    }
+
+    /** @return {seconds, target tokens} */
+    private static double[] timed(Run run) {
+        long began = System.nanoTime();
+        List<TranslationOutcome> outcomes = run.translate();
+        double seconds = (System.nanoTime() - began) / 1e9;
+        long tokens = outcomes.stream().filter(TranslationOutcome::isSuccess)
+                .mapToLong(o -> o.result().targetIds().size()).sum();
+        return new double[] {seconds, tokens};
+    }
+
+    private static List<TranslationOutcome> subBatched(Translator translator, List<String> sentences,
+                                                       TranslationOptions options) {
+        List<Tokenized.Sentence> tokenized = sentences.stream().map(translator::tokenize).toList();
+        TokenBudgetBatcher batcher = new TokenBudgetBatcher(options.maxBatchTokens(), options.maxBatchSentences());
+        TranslationOutcome[] outcomes = new TranslationOutcome[tokenized.size()];
+        for (SubBatch sub : batcher.plan(tokenized.stream().map(Tokenized::cost).toList())) {
+            List<TranslationOutcome> results = translator.translateTokenized(
+                    sub.indices().stream().map(tokenized::get).toList(), options);
+            for (int k = 0; k < sub.size(); k++) {
+                outcomes[sub.indices().get(k)] = results.get(k);
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private String render(String modelName, int sentences, List<Result> results) {
+        StringBuilder out = new StringBuilder("# Continuous batching vs sub-batches\n\n");
+        out.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s, %d decoding at once, %d "
+                        + "threads, %d cores. Continuous: `translateBatch`, one search whose finished sentences' "
+                        + "places go to the next waiting ones, shortest first. Sub-batches: length-sorted, each "
+                        + "decoded to its longest output (`translateTokenized` per sub-batch). %d interleaved pairs "
+                        + "per beam size, alternating which runs first, after warm-up pairs repeated until the last "
+                        + "three agreed within %.0f%%; tok/s are medians, the ratio is the median of the pairs' "
+                        + "ratios (range beside it). Tokens are target subwords, EOS excluded, the same in both.%n%n",
+                modelName, inputs.model(), sentences, inputs.sentenceFile(), batch, threads,
+                Runtime.getRuntime().availableProcessors(), pairs, 100 * steady.tolerance));
+        out.append("| decoding | target tokens | continuous tok/s | sub-batches tok/s | continuous / sub-batches "
+                + "| range | warm-up pairs |\n|---|---:|---:|---:|---:|---|---:|\n");
+        for (Result r : results) {
+            out.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2fx | %.2f-%.2f | %d |%n",
+                    r.beam() == 1 ? "greedy" : "beam " + r.beam(), r.tokens(), r.continuousTokensPerSecond(),
+                    r.subBatchedTokensPerSecond(), r.medianRatio(), r.lowestRatio(), r.highestRatio(), r.warmups()));
+        }
+        out.append("\nCommand (from the repository root):\n\n    mvn -q install -DskipTests && mvn -q -pl bench "
+                + "exec:java -Dexec.mainClass=io.streamlate.bench.SchedulingBenchmark -Dexec.args=\"")
+                .append(String.join(" ", args)).append("\"\n");
+        return out.toString();
+    }
+}
