@@ -46,9 +46,13 @@ final class JavaRunner {
         long began = System.nanoTime();
         List<TranslationOutcome> outcomes = translator.translateBatch(sentences, options);
         double seconds = (System.nanoTime() - began) / 1e9;
-        long tokens = outcomes.stream().filter(TranslationOutcome::isSuccess)
+        return new double[] {seconds, targetTokens(outcomes)};
+    }
+
+    /** Target subwords (EOS excluded) of the successful outcomes. */
+    static long targetTokens(List<TranslationOutcome> outcomes) {
+        return outcomes.stream().filter(TranslationOutcome::isSuccess)
                 .mapToLong(o -> o.result().targetIds().size()).sum();
-        return new double[] {seconds, tokens};
     }
 
     static double median(List<Double> values) {

@@ -139,9 +139,7 @@ public final class SchedulingBenchmark implements Callable<Integer> {
         long began = System.nanoTime();
         List<TranslationOutcome> outcomes = run.translate();
         double seconds = (System.nanoTime() - began) / 1e9;
-        long tokens = outcomes.stream().filter(TranslationOutcome::isSuccess)
-                .mapToLong(o -> o.result().targetIds().size()).sum();
-        return new double[] {seconds, tokens};
+        return new double[] {seconds, JavaRunner.targetTokens(outcomes)};
     }
 
     private static List<TranslationOutcome> subBatched(Translator translator, List<String> sentences,

@@ -248,11 +248,7 @@ public final class BeamSearch implements DecodingStrategy {
          * @return the admitted sentences' initial decoder states, in order
          */
         FloatMatrix admit(int[] keptLayout, int[] admitted) {
-            int[][] admittedSources = new int[admitted.length][];
-            for (int i = 0; i < admitted.length; i++) {
-                admittedSources[i] = sources[admitted[i]];
-            }
-            EncoderOutput encoded = model.encode(admittedSources);
+            EncoderOutput encoded = model.encode(SentenceQueue.sourcesOf(sources, admitted));
             int[] kept = Arrays.stream(keptLayout).distinct().toArray();
             if (perSentence == null) {
                 perSentence = encoded.states();

@@ -71,7 +71,7 @@ public final class GreedySearch implements DecodingStrategy {
                     }
                 }
                 batch.state = out.state();
-                int longest = batch.longestLive();
+                int longest = waiting.isEmpty() ? 0 : batch.longestLive();
                 boolean admit = waiting.worthAdmitting(batch.live, longest);
                 if (admit || batch.live > 0 && batch.live <= SHRINK_AT * batch.rows.length) {
                     batch.refill(batch.liveRows(), admit ? waiting.take(batch.live, longest) : new int[0]);
@@ -109,13 +109,11 @@ public final class GreedySearch implements DecodingStrategy {
                 replaceStates(states.gather(kept));
                 state = state.gatherRows(kept);
             } else {
-                int[][] admittedSources = new int[admitted.length][];
-                for (int i = 0; i < admitted.length; i++) {
-                    admittedSources[i] = sources[admitted[i]];
-                    partials[admitted[i]] = new Partial(admittedSources[i].length,
-                            limits.maxTargetLength(admittedSources[i].length));
+                for (int sentence : admitted) {
+                    int length = sources[sentence].length;
+                    partials[sentence] = new Partial(length, limits.maxTargetLength(length));
                 }
-                EncoderOutput encoded = model.encode(admittedSources);
+                EncoderOutput encoded = model.encode(SentenceQueue.sourcesOf(sources, admitted));
                 if (states == null) {
                     states = encoded.states();
                     state = encoded.initialState();

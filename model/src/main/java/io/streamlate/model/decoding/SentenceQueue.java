@@ -56,6 +56,15 @@ final class SentenceQueue {
         return taken.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** The sources of {@code sentences}, in that order: what the search encodes when it admits them. */
+    static int[][] sourcesOf(int[][] sources, int[] sentences) {
+        int[][] selected = new int[sentences.length][];
+        for (int i = 0; i < sentences.length; i++) {
+            selected[i] = sources[sentences[i]];
+        }
+        return selected;
+    }
+
     /**
      * Whether enough rows are free to admit sentences now: a quarter of the capacity (as the searches' shrink rule,
      * so an admission's encoder run has company), or any free row once nothing is live.
