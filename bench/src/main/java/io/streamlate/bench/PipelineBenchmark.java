@@ -99,6 +99,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
             description = "streamlate.commit.on.output (default: ${DEFAULT-VALUE})")
     boolean commitOnOutput;
 
+    @Option(names = "--commit-spacing-ms", description = "streamlate.commit.spacing.ms (default: ${DEFAULT-VALUE})")
+    int commitSpacingMs = 60;
+
+    @Option(names = "--output-order", description = "streamlate.output.order: key or partition (default: "
+            + "${DEFAULT-VALUE})")
+    String outputOrder = "key";
+
     @Option(names = "--threads", description = "streamlate.engine.threads, ONNX Runtime intra-op threads per "
             + "worker (0 = the cores / workers; default: ${DEFAULT-VALUE})")
     int threads = 0;
@@ -114,6 +121,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     @Option(names = "--workers", description = "BatchPolicy.workers (default: ${DEFAULT-VALUE})")
     int workers = BatchPolicy.DEFAULT.workers();
+
+    @Option(names = "--latency-rate", description = "fixed-rate phase's events/s; 0 = half the median pipeline "
+            + "throughput (default: ${DEFAULT-VALUE})")
+    double latencyRate = 0;
 
     @Option(names = "--latency-seconds", description = "fixed-rate phase length (default: ${DEFAULT-VALUE})")
     int latencySeconds = 15;
@@ -158,9 +169,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     /**
      * The fixed-rate phase: offered rate, events, p50, p99 and max of event_time to consume time, and the median
-     * over its sentences of their batch's engine time (Translation.timings.inference_ms), in ms.
+     * over its sentences of their engine time (Translation.timings.inference_ms: their batch's start to their own
+     * result, at most the batch's engine time), in ms.
      */
-    record Latency(double rate, int events, double achievedRate, long p50, long p99, long max, long medianBatch,
+    record Latency(double rate, int events, double achievedRate, long p50, long p99, long max, long medianEngine,
                    List<Part> parts) {
     }
 
@@ -343,6 +355,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         file.setProperty(StreamsConfig.STATE_DIR_CONFIG, env.stateRoot().resolve("run" + id).toString());
         file.setProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(commitIntervalMs));
         file.setProperty(StreamlateConfig.COMMIT_ON_OUTPUT, Boolean.toString(commitOnOutput));
+        file.setProperty(StreamlateConfig.OUTPUT_ORDER, outputOrder);
+        file.setProperty(StreamlateConfig.COMMIT_SPACING_MS, Integer.toString(commitSpacingMs));
         file.setProperty(StreamlateConfig.INPUT_TOPIC, prefix + "sentences");
         file.setProperty(StreamlateConfig.TRANSLATIONS_TOPIC, prefix + "translations");
         file.setProperty(StreamlateConfig.ALIGNMENTS_TOPIC, prefix + "alignments");
@@ -406,7 +420,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 if (latencySeconds > 0) {
                     List<Double> all = new ArrayList<>(earlierRates);
                     all.add(throughput.sentencesPerSecond());
-                    double rate = median(all.stream().mapToDouble(d -> d).toArray()) / 2;
+                    double rate = latencyRate > 0 ? latencyRate
+                            : median(all.stream().mapToDouble(d -> d).toArray()) / 2;
                     latency = latencyPhase(service, producer, reader, topics, serializer, sentences, rate,
                             latencySeconds, label, id);
                 }
@@ -460,17 +475,17 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         sender.join();
         List<Long> latencies = sorted(outputs, Output::latency);
-        List<Long> batches = sorted(outputs, Output::inference);
+        List<Long> engine = sorted(outputs, Output::inference);
         double achieved = events / ((lastOutput - phaseStart) / 1e9);
         List<Part> parts = new ArrayList<>();
         parts.add(part("queue wait: arrival in the service to its batch's start", sorted(outputs, Output::queueWait)));
-        parts.add(part("batch: its batch's engine time", batches));
+        parts.add(part("engine: its batch's start to its own result", engine));
         parts.add(part("its batch's size (sentences, not ms)", sorted(outputs, Output::batchSize)));
         parts.add(part("in the service: arrival to the output produced", sorted(outputs, Output::inService)));
         parts.add(part("outside the service: produce to arrival, and output produced to read (commit, fetch)",
                 sorted(outputs, o -> o.latency() - o.inService())));
         return new Latency(rate, events, achieved, percentile(latencies, 50), percentile(latencies, 99),
-                latencies.get(latencies.size() - 1), percentile(batches, 50), parts);
+                latencies.get(latencies.size() - 1), percentile(engine, 50), parts);
     }
 
     private static List<Long> sorted(List<Output> outputs, ToLongFunction<Output> part) {
@@ -561,7 +576,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                           Part alone, List<SweepPoint> sweep, Duration took) {
         StringBuilder text = new StringBuilder("# End-to-end pipeline vs bare micro-batcher\n\n");
         text.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s; %s, input topic with %d "
-                        + "partitions, commit.interval.ms %d, commit on output %s, ORT intra-op threads %d per worker; "
+                        + "partitions, commit.interval.ms %d, commit on output %s (spaced %d ms), output order per "
+                        + "%s, ORT intra-op threads %d per worker; "
                         + "BatchPolicy maxSentences %d, "
                         + "maxTokens %d, maxDelay %d ms, maxQueued %d, workers %d. Machine: %d cores (`nproc`), "
                         + "broker, registry, service, producer and reader all on it. Throughput: runs in pairs, "
@@ -571,28 +587,31 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         + "pairs, until the last three pipeline runs agreed within %.0f%%, then the median of %d "
                         + "timed pairs. Pipeline tokens/s = the bare run's target subwords for these sentences / "
                         + "the pipeline's median time. Latency: event produce time (= the output's record "
-                        + "timestamp) to consume time of its Translation (read_committed), at a fixed rate of half "
-                        + "the median pipeline throughput on the last pipeline run's service; its bound is maxDelay "
-                        + "+ 2 x the median batch time of that phase (a sentence waits at most maxDelay for its "
-                        + "batch to close and at most one running batch before its own). Whole run took %d s.%n%n",
+                        + "timestamp) to consume time of its Translation (read_committed), at a fixed rate of %s "
+                        + "on the last pipeline run's service; its bound is maxDelay "
+                        + "+ 2 x the median engine time of that phase's sentences (a sentence waits at most maxDelay "
+                        + "for its batch to close and at most one running batch before its own; a sentence's engine "
+                        + "time, from its batch's start to its own result, is at most its batch's, so this bound is "
+                        + "at most maxDelay + 2 x the median batch time). Whole run took %d s.%n%n",
                 modelName, inputs.model(), sentences, source, guarantee, partitions, commitIntervalMs,
-                commitOnOutput, sessions.intraOpThreads(), policy.maxSentences(),
+                commitOnOutput, commitSpacingMs, outputOrder, sessions.intraOpThreads(), policy.maxSentences(),
                 policy.maxTokens(),
                 policy.maxDelay().toMillis(), policy.maxQueued(), policy.workers(),
                 Runtime.getRuntime().availableProcessors(), warmupPairs, 100 * steady.tolerance, steady.repeats,
-                took.toSeconds()));
+                latencyRate > 0 ? String.format(Locale.ROOT, "%.1f events/s (`--latency-rate`)", latencyRate)
+                        : "half the median pipeline throughput", took.toSeconds()));
         text.append("| stage | sent/s | target tok/s |\n|---|---:|---:|\n");
         text.append(String.format(Locale.ROOT, "| bare MicroBatcher | %.1f | %.0f |%n", bareSentences, bareTokens));
         text.append(String.format(Locale.ROOT, "| full pipeline | %.1f | %.0f |%n", pipelineSentences,
                 pipelineTokens));
         text.append(String.format(Locale.ROOT, "| pipeline / bare | %.2f | |%n%n", pipelineSentences / bareSentences));
         if (latency != null) {
-            long bound = policy.maxDelay().toMillis() + 2 * latency.medianBatch();
-            text.append("| offered rate (ev/s) | events | p50 (ms) | p99 (ms) | max (ms) | median batch (ms) "
+            long bound = policy.maxDelay().toMillis() + 2 * latency.medianEngine();
+            text.append("| offered rate (ev/s) | events | p50 (ms) | p99 (ms) | max (ms) | median engine (ms) "
                     + "| bound (ms) | p99 / bound |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             text.append(String.format(Locale.ROOT, "| %.1f | %d | %d | %d | %d | %d | %d | %.2f |%n%n",
                     latency.rate(), latency.events(), latency.p50(), latency.p99(), latency.max(),
-                    latency.medianBatch(), bound, (double) latency.p99() / bound));
+                    latency.medianEngine(), bound, (double) latency.p99() / bound));
             text.append("Where the latency goes (the Translation's own timings):\n\n| part | p50 (ms) | p99 (ms) |\n"
                     + "|---|---:|---:|\n");
             for (Part part : latency.parts()) {

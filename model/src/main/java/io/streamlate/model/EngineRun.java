@@ -3,6 +3,7 @@ package io.streamlate.model;
 import io.streamlate.model.TranslationException.Reason;
 import io.streamlate.model.decoding.BatchCapacity;
 import io.streamlate.model.decoding.DecodingStrategy;
+import io.streamlate.model.decoding.FinishedSentences;
 import io.streamlate.model.decoding.Hypothesis;
 import io.streamlate.model.decoding.SearchLimits;
 import io.streamlate.model.decoding.TeacherForcing;
@@ -10,14 +11,13 @@ import io.streamlate.model.manifest.Manifest;
 import io.streamlate.model.onnx.ModelSessions;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
 /**
  * One engine call over inputs already tokenised: the inputs the engine rejects fail alone, the rest go through the
  * sessions together (one search under a batch capacity, or teacher forcing of one planned batch), and an inference
- * failure fails only them.
+ * failure fails only those not answered yet. Each outcome goes to the call's {@link OutcomeSink} as it is known.
  */
 final class EngineRun {
 
@@ -32,14 +32,13 @@ final class EngineRun {
     }
 
     /** @param capacity how many of the sentences decode at once (the search admits the rest as others finish) */
-    List<TranslationOutcome> translate(List<Tokenized.Sentence> sentences, TranslationOptions options,
-                                       BatchCapacity capacity) {
-        TranslationOutcome[] outcomes = new TranslationOutcome[sentences.size()];
+    void translate(List<Tokenized.Sentence> sentences, TranslationOptions options, BatchCapacity capacity,
+                   OutcomeSink sink) {
         List<Integer> valid = new ArrayList<>();
         for (int i = 0; i < sentences.size(); i++) {
             if (sentences.get(i).ids().length == 0) {
-                outcomes[i] = TranslationOutcome.failure(new TranslationException(Reason.EMPTY_INPUT,
-                        "the sentence is empty or whitespace only"));
+                sink.accept(i, TranslationOutcome.failure(new TranslationException(Reason.EMPTY_INPUT,
+                        "the sentence is empty or whitespace only")));
             } else {
                 valid.add(i);
             }
@@ -48,18 +47,16 @@ final class EngineRun {
                 new SearchLimits(options.maxLengthA(), options.maxLengthB()),
                 manifest.specialTokens().bos(), manifest.specialTokens().eos());
         int[][] ids = valid.stream().map(i -> sentences.get(i).ids()).toArray(int[][]::new);
-        run(outcomes, valid, () -> strategy.decode(sessions, ids, capacity),
+        run(valid, sink, finished -> strategy.decode(sessions, ids, capacity, finished),
                 (k, hypothesis) -> assembler.assemble(sentences.get(valid.get(k)), hypothesis, options.linkRule()));
-        return Arrays.asList(outcomes);
     }
 
-    List<TranslationOutcome> align(List<Tokenized.Pair> pairs, TranslationOptions options) {
-        TranslationOutcome[] outcomes = new TranslationOutcome[pairs.size()];
+    void align(List<Tokenized.Pair> pairs, TranslationOptions options, OutcomeSink sink) {
         List<Integer> valid = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
             TranslationException problem = problem(pairs.get(i));
             if (problem != null) {
-                outcomes[i] = TranslationOutcome.failure(problem);
+                sink.accept(i, TranslationOutcome.failure(problem));
             } else {
                 valid.add(i);
             }
@@ -68,9 +65,12 @@ final class EngineRun {
         IntFunction<Tokenized.Pair> pair = k -> pairs.get(valid.get(k));
         int[][] sources = valid.stream().map(i -> pairs.get(i).source().ids()).toArray(int[][]::new);
         int[][] targets = valid.stream().map(i -> pairs.get(i).target().ids()).toArray(int[][]::new);
-        run(outcomes, valid, () -> forcing.force(sessions, sources, targets),
-                (k, hypothesis) -> assembler.assembleGiven(pair.apply(k), hypothesis, options.linkRule()));
-        return Arrays.asList(outcomes);
+        run(valid, sink, finished -> {
+            List<Hypothesis> forced = forcing.force(sessions, sources, targets);
+            for (int k = 0; k < forced.size(); k++) {
+                finished.finished(k, forced.get(k));
+            }
+        }, (k, hypothesis) -> assembler.assembleGiven(pair.apply(k), hypothesis, options.linkRule()));
     }
 
     /** @return why a pair cannot be aligned, or null */
@@ -91,27 +91,32 @@ final class EngineRun {
     }
 
     private interface Inference {
-        List<Hypothesis> run();
+        void run(FinishedSentences finished);
     }
 
     private interface Assembly {
         TranslationResult assemble(int k, Hypothesis hypothesis);
     }
 
-    /** Runs the valid inputs together; an inference failure costs only them. */
-    private static void run(TranslationOutcome[] outcomes, List<Integer> valid, Inference inference,
-                            Assembly assembly) {
+    /**
+     * Runs the valid inputs together, each outcome going to the sink as its hypothesis comes; an inference failure
+     * costs only those still without one.
+     */
+    private static void run(List<Integer> valid, OutcomeSink sink, Inference inference, Assembly assembly) {
         if (valid.isEmpty()) {
             return;
         }
+        boolean[] answered = new boolean[valid.size()];
         try {
-            List<Hypothesis> hypotheses = inference.run();
-            for (int k = 0; k < valid.size(); k++) {
-                outcomes[valid.get(k)] = TranslationOutcome.success(assembly.assemble(k, hypotheses.get(k)));
-            }
+            inference.run((k, hypothesis) -> {
+                answered[k] = true;
+                sink.accept(valid.get(k), TranslationOutcome.success(assembly.assemble(k, hypothesis)));
+            });
         } catch (TranslationException e) {
-            for (int index : valid) {
-                outcomes[index] = TranslationOutcome.failure(e);
+            for (int k = 0; k < valid.size(); k++) {
+                if (!answered[k]) {
+                    sink.accept(valid.get(k), TranslationOutcome.failure(e));
+                }
             }
         }
     }

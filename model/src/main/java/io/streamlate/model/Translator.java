@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -109,7 +108,9 @@ public final class Translator implements AutoCloseable {
         options.validate();
         List<Tokenized.Sentence> sentences = texts.stream().map(this::tokenize).toList();
         BatchCapacity capacity = new BatchCapacity(options.maxBatchSentences(), options.maxBatchTokens());
-        return read(() -> run.translate(sentences, options, capacity));
+        OutcomeSink.Collected outcomes = new OutcomeSink.Collected(sentences.size());
+        whileOpen(() -> run.translate(sentences, options, capacity, outcomes));
+        return outcomes.inInputOrder();
     }
 
     /**
@@ -122,7 +123,7 @@ public final class Translator implements AutoCloseable {
      * a pair's result does not depend on its batch.
      */
     public List<TranslationOutcome> alignBatch(List<TextPair> pairs, TranslationOptions options) {
-        return planned(pairs.stream().map(this::tokenize).toList(), options, this::alignTokenized);
+        return alignInSubBatches(pairs.stream().map(this::tokenize).toList(), options);
     }
 
     /** Tokenises a text for {@link #translateTokenized}, cut to max_source_length; blank text has no ids. */
@@ -147,17 +148,28 @@ public final class Translator implements AutoCloseable {
 
     /**
      * Translates already tokenised sentences in one engine run, all of them decoding at once (the caller planned the
-     * batch): results in input order, each a success or that sentence's error.
+     * batch): each sentence's outcome, a success or its error, goes to {@code sink} as soon as its own search ends,
+     * so a short sentence is answered while the batch's longest still decodes.
      */
-    public List<TranslationOutcome> translateTokenized(List<Tokenized.Sentence> sentences, TranslationOptions options) {
+    public void translateTokenized(List<Tokenized.Sentence> sentences, TranslationOptions options, OutcomeSink sink) {
         options.validate();
-        return read(() -> run.translate(sentences, options, BatchCapacity.all(sentences.size())));
+        whileOpen(() -> run.translate(sentences, options, BatchCapacity.all(sentences.size()), sink));
     }
 
-    /** Force-aligns already tokenised pairs in one engine run (see {@link #alignBatch}). */
-    public List<TranslationOutcome> alignTokenized(List<Tokenized.Pair> pairs, TranslationOptions options) {
+    /** As {@link #translateTokenized(List, TranslationOptions, OutcomeSink)}: the outcomes in input order. */
+    public List<TranslationOutcome> translateTokenized(List<Tokenized.Sentence> sentences, TranslationOptions options) {
+        OutcomeSink.Collected outcomes = new OutcomeSink.Collected(sentences.size());
+        translateTokenized(sentences, options, outcomes);
+        return outcomes.inInputOrder();
+    }
+
+    /**
+     * Force-aligns already tokenised pairs in one engine run (see {@link #alignBatch}); the outcomes go to
+     * {@code sink} together, after teacher forcing, in input order.
+     */
+    public void alignTokenized(List<Tokenized.Pair> pairs, TranslationOptions options, OutcomeSink sink) {
         options.validate();
-        return read(() -> run.align(pairs, options));
+        whileOpen(() -> run.align(pairs, options, sink));
     }
 
     /** Every text this translator tokenised since it opened (a pair counts its two texts): for monitoring. */
@@ -165,20 +177,22 @@ public final class Translator implements AutoCloseable {
         return tokenized.sum();
     }
 
-    private <T extends Tokenized> List<TranslationOutcome> planned(
-            List<T> inputs, TranslationOptions options,
-            BiFunction<List<T>, TranslationOptions, List<TranslationOutcome>> engine) {
+    private List<TranslationOutcome> alignInSubBatches(List<Tokenized.Pair> inputs, TranslationOptions options) {
         options.validate();
-        TranslationOutcome[] outcomes = new TranslationOutcome[inputs.size()];
+        OutcomeSink.Collected outcomes = new OutcomeSink.Collected(inputs.size());
         TokenBudgetBatcher batcher = new TokenBudgetBatcher(options.maxBatchTokens(), options.maxBatchSentences());
         for (SubBatch batch : batcher.plan(inputs.stream().map(Tokenized::cost).toList())) {
-            List<TranslationOutcome> results = engine.apply(batch.indices().stream().map(inputs::get).toList(),
-                    options);
-            for (int k = 0; k < batch.size(); k++) {
-                outcomes[batch.indices().get(k)] = results.get(k);
-            }
+            alignTokenized(batch.indices().stream().map(inputs::get).toList(), options,
+                    (k, outcome) -> outcomes.accept(batch.indices().get(k), outcome));
         }
-        return Arrays.asList(outcomes);
+        return outcomes.inInputOrder();
+    }
+
+    private void whileOpen(Runnable action) {
+        read(() -> {
+            action.run();
+            return null;
+        });
     }
 
     /** Runs {@code action} while the translator is open: its natives cannot be freed meanwhile. */

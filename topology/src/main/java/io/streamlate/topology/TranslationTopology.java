@@ -4,6 +4,7 @@ import io.streamlate.model.batching.MicroBatcher;
 import io.streamlate.schemas.alignment.AttentionEncoder;
 import io.streamlate.topology.config.TopologyConfig;
 import io.streamlate.topology.processing.BatchSubmitter;
+import io.streamlate.topology.processing.CommitPacer;
 import io.streamlate.topology.processing.InputReader;
 import io.streamlate.topology.processing.PendingInput;
 import io.streamlate.topology.processing.PendingInputSerde;
@@ -68,6 +69,7 @@ public final class TranslationTopology {
                                  ProcessingListener listener, RegistryView registry) {
         TranslationRecords records = new TranslationRecords(new AttentionEncoder(config.keepPolicy()));
         StoreBuilder<KeyValueStore<Long, PendingInput>> store = pendingStore(config.pendingStoreName());
+        CommitPacer commits = new CommitPacer(config.commitSpacing(), System::nanoTime);
         ProcessorSupplier<byte[], byte[], byte[], SpecificRecord> processors =
                 new ProcessorSupplier<>() {
                     @Override
@@ -75,7 +77,7 @@ public final class TranslationTopology {
                         InputReader reader = new InputReader(config, topics.input().valueSerde().deserializer(),
                                 registry.schemaKnown(), batcher::supports);
                         return new TranslationProcessor(config, batcher, reader, records, SINKS, listener,
-                                registry.available(), System::nanoTime);
+                                registry.available(), commits, System::nanoTime);
                     }
 
                     @Override

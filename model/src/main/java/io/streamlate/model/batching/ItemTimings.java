@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param batchId        sequence number of the batch the item ran in (unique per batcher), -1 when it never ran
  * @param queueWait      submit to batch start (a worker taking the batch)
- * @param inference      how long the engine took for the whole batch
+ * @param inference      engine time from its batch's start to this item's result (a sentence is answered when its
+ *                       own search ends; the batch runs on for its longest)
  * @param batchSentences sentences in that batch
  * @param batchTokens    that batch's padded source tokens (longest source x sentences), what maxTokens bounds
  */

@@ -6,6 +6,7 @@ import io.streamlate.model.Tokenized;
 import io.streamlate.model.TranslationException;
 import io.streamlate.model.TranslationException.Reason;
 import io.streamlate.model.TranslationOptions;
+import io.streamlate.model.OutcomeSink;
 import io.streamlate.model.TranslationOutcome;
 import io.streamlate.model.Translator;
 import io.streamlate.model.batching.BatchAssembler.Batch;
@@ -45,8 +46,9 @@ import java.util.function.LongSupplier;
  *   maxQueued + workers x maxSentences items are held.</li>
  *   <li>Completion: every accepted item's callback is called exactly once, on a worker thread (on the submitting
  *   thread for an unknown pair, on the closing thread when abandoned), with a {@link Completion}: the result or
- *   that input's error, with its {@link ItemTimings}. An engine failure fails only its batch's items; the worker
- *   carries on.</li>
+ *   that input's error, with its {@link ItemTimings}. A translated sentence completes as soon as its own search
+ *   ends, while the longer ones of its batch decode on. An engine failure fails only its batch's items not yet
+ *   completed; the worker carries on.</li>
  *   <li>Shutdown: {@link #close(Duration)} stops accepting, drains what is queued without waiting for company,
  *   and at the deadline completes the rest {@link Completion.Abandoned}; a batch still in the engine then is
  *   abandoned too and its late results are ignored (one atomic flag per item).</li>
@@ -279,22 +281,21 @@ public final class MicroBatcher implements AutoCloseable {
 
     private void run(long batchId, Batch<BatchKey, PendingItem<?>> batch, long startNanos) {
         List<PendingItem<?>> items = batch.items();
-        List<TranslationOutcome> outcomes = null;
+        BatchCompletion completion = new BatchCompletion(batchId, batch, startNanos);
         TranslationException batchError = null;
         Error fatal = null;
         try {
             // one model per key: every item of the batch was tokenised by it
             Translator translator = items.get(0).translator;
             TranslationOptions batchOptions = options.apply(translator);
-            outcomes = batch.key().aligns()
-                    ? translator.alignTokenized(items.stream().map(i -> (Tokenized.Pair) i.input).toList(),
-                            batchOptions)
-                    : translator.translateTokenized(items.stream().map(i -> (Tokenized.Sentence) i.input).toList(),
-                            batchOptions);
-            if (outcomes.size() != items.size()) {
-                throw new IllegalStateException("the engine returned " + outcomes.size() + " outcomes for "
-                        + items.size() + " sentences");
+            if (batch.key().aligns()) {
+                translator.alignTokenized(items.stream().map(i -> (Tokenized.Pair) i.input).toList(), batchOptions,
+                        completion);
+            } else {
+                translator.translateTokenized(items.stream().map(i -> (Tokenized.Sentence) i.input).toList(),
+                        batchOptions, completion);
             }
+            completion.checkAllAnswered();
         } catch (TranslationException e) {
             batchError = e;
         } catch (RuntimeException | Error e) {
@@ -303,31 +304,75 @@ public final class MicroBatcher implements AutoCloseable {
             fatal = e instanceof Error error ? error : null;
         }
         long endNanos = ticker.getAsLong();
-        Duration inference = Duration.ofNanos(endNanos - startNanos);
-        int translated = 0;
-        int targetTokens = 0;
-        for (int i = 0; i < items.size(); i++) {
-            PendingItem<?> item = items.get(i);
-            ItemTimings timings = new ItemTimings(batchId, Duration.ofNanos(startNanos - item.submittedNanos),
-                    inference, items.size(), batch.paddedTokens());
-            TranslationOutcome outcome = outcomes == null ? null : outcomes.get(i);
-            if (outcome != null && outcome.isSuccess()) {
-                if (item.done(outcome.result(), timings)) {
-                    translated++;
-                    targetTokens += outcome.result().targetPieces().size();
-                }
-            } else {
-                item.fail(outcome != null ? outcome.error() : batchError, timings);
-            }
-        }
         if (batchError != null) {
+            completion.failUnanswered(batchError);
             LOG.warn("batch {} of {} {} sentences failed", batchId, items.size(), batch.key(), batchError);
         }
         report(new BatchReport(batchId, batch.key().pair(), batch.reason(), items.size(), batch.sourceTokens(),
-                batch.paddedTokens(), Duration.ofNanos(startNanos - items.get(0).submittedNanos), inference,
-                translated, targetTokens));
+                batch.paddedTokens(), Duration.ofNanos(startNanos - items.get(0).submittedNanos),
+                Duration.ofNanos(endNanos - startNanos), completion.translated, completion.targetTokens));
         if (fatal != null) {
             throw fatal;
+        }
+    }
+
+    /**
+     * Completes a running batch's items as the engine answers each (a sentence when its own search ends), with its
+     * timings up to that moment; worker thread only.
+     */
+    private final class BatchCompletion implements OutcomeSink {
+        private final long batchId;
+        private final Batch<BatchKey, PendingItem<?>> batch;
+        private final long startNanos;
+        private final boolean[] answered;
+        int translated;
+        int targetTokens;
+
+        BatchCompletion(long batchId, Batch<BatchKey, PendingItem<?>> batch, long startNanos) {
+            this.batchId = batchId;
+            this.batch = batch;
+            this.startNanos = startNanos;
+            this.answered = new boolean[batch.size()];
+        }
+
+        @Override
+        public void accept(int input, TranslationOutcome outcome) {
+            if (answered[input]) {
+                throw new IllegalStateException("the engine answered sentence " + input + " twice");
+            }
+            answered[input] = true;
+            PendingItem<?> item = batch.items().get(input);
+            ItemTimings timings = timings(item);
+            if (!outcome.isSuccess()) {
+                item.fail(outcome.error(), timings);
+            } else if (item.done(outcome.result(), timings)) {
+                translated++;
+                targetTokens += outcome.result().targetPieces().size();
+            }
+        }
+
+        void checkAllAnswered() {
+            for (int i = 0; i < answered.length; i++) {
+                if (!answered[i]) {
+                    throw new IllegalStateException("the engine returned without an outcome for sentence " + i
+                            + " of " + answered.length);
+                }
+            }
+        }
+
+        void failUnanswered(TranslationException error) {
+            for (int i = 0; i < answered.length; i++) {
+                if (!answered[i]) {
+                    answered[i] = true;
+                    PendingItem<?> item = batch.items().get(i);
+                    item.fail(error, timings(item));
+                }
+            }
+        }
+
+        private ItemTimings timings(PendingItem<?> item) {
+            return new ItemTimings(batchId, Duration.ofNanos(startNanos - item.submittedNanos),
+                    Duration.ofNanos(ticker.getAsLong() - startNanos), batch.size(), batch.paddedTokens());
         }
     }
 

@@ -36,12 +36,11 @@ public final class BeamSearch implements DecodingStrategy {
     }
 
     @Override
-    public List<Hypothesis> decode(ModelSessions model, int[][] sources, BatchCapacity capacity) {
+    public void decode(ModelSessions model, int[][] sources, BatchCapacity capacity, FinishedSentences finished) {
         if (sources.length == 0) {
-            return List.of();
+            return;
         }
         SentenceBeams[] sentences = new SentenceBeams[sources.length];
-        Hypothesis[] results = new Hypothesis[sources.length];
         SentenceQueue waiting = new SentenceQueue(sources, capacity);
         try (Memory memory = new Memory(model, sources)) {
             int[] first = waiting.take(0, 0);
@@ -65,7 +64,7 @@ public final class BeamSearch implements DecodingStrategy {
                     if (!sentence.done) {
                         expand(sentence, out, offset);
                         if (sentence.done) {
-                            results[s] = best(sentence);
+                            finished.finished(s, best(sentence));
                         }
                     }
                     if (sentence.done) { // finished now or before: its rows stay, fed EOS, until the next gather
@@ -114,7 +113,6 @@ public final class BeamSearch implements DecodingStrategy {
                 }
             }
         }
-        return List.of(results);
     }
 
     /** Starts the search state of newly admitted sentences. */

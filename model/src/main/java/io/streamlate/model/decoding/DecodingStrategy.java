@@ -12,10 +12,17 @@ public interface DecodingStrategy {
      * and admits waiting ones as others finish. A sentence's result does not depend on which others share its
      * steps.
      *
-     * @param sources source ids per sentence (no BOS/EOS, at least one id each)
-     * @return one hypothesis per source, in the same order
+     * @param sources  source ids per sentence (no BOS/EOS, at least one id each)
+     * @param finished hears each sentence's hypothesis as its search ends, before the search returns
      */
-    List<Hypothesis> decode(ModelSessions model, int[][] sources, BatchCapacity capacity);
+    void decode(ModelSessions model, int[][] sources, BatchCapacity capacity, FinishedSentences finished);
+
+    /** As {@link #decode(ModelSessions, int[][], BatchCapacity, FinishedSentences)}, one hypothesis per source. */
+    default List<Hypothesis> decode(ModelSessions model, int[][] sources, BatchCapacity capacity) {
+        Hypothesis[] hypotheses = new Hypothesis[sources.length];
+        decode(model, sources, capacity, (source, hypothesis) -> hypotheses[source] = hypothesis);
+        return List.of(hypotheses);
+    }
 
     /** Decodes every source in one batch from start to end. */
     default List<Hypothesis> decode(ModelSessions model, int[][] sources) {

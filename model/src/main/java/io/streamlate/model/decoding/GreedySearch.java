@@ -38,12 +38,11 @@ public final class GreedySearch implements DecodingStrategy {
     }
 
     @Override
-    public List<Hypothesis> decode(ModelSessions model, int[][] sources, BatchCapacity capacity) {
+    public void decode(ModelSessions model, int[][] sources, BatchCapacity capacity, FinishedSentences finished) {
         if (sources.length == 0) {
-            return List.of();
+            return;
         }
         Partial[] partials = new Partial[sources.length];
-        Hypothesis[] results = new Hypothesis[sources.length];
         SentenceQueue waiting = new SentenceQueue(sources, capacity);
         try (Batch batch = new Batch(model, sources, partials)) {
             batch.refill(new int[0], waiting.take(0, 0));
@@ -67,7 +66,7 @@ public final class GreedySearch implements DecodingStrategy {
                     if (token == eos || partial.ids.size() >= partial.maxLength) {
                         batch.rows[row] = FINISHED;
                         batch.live--;
-                        results[sentence] = partial.toHypothesis();
+                        finished.finished(sentence, partial.toHypothesis());
                     }
                 }
                 batch.state = out.state();
@@ -78,7 +77,6 @@ public final class GreedySearch implements DecodingStrategy {
                 }
             }
         }
-        return List.of(results);
     }
 
     /** The rows of the current step: which sentence each decodes, its last token and state, and the memory. */

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -250,7 +252,9 @@ class MicroBatcherTest {
                 batcher.submit(item(i, EN_FR, texts.get(i), sink));
             }
             assertThat(batcher.close(LONG_WAIT)).isTrue();
-            List<Completion<Integer>> all = sink.take(texts.size());
+            // completions come as each sentence's search ends: put them in submit order
+            List<Completion<Integer>> all = sink.take(texts.size()).stream()
+                    .sorted(Comparator.comparing(Completion::tag)).toList();
 
             assertThat(byBatch(all)).hasSize(1);
             for (Completion<Integer> completion : all.subList(0, SENTENCES.size())) {
@@ -261,6 +265,49 @@ class MicroBatcherTest {
             }
             assertThat(error(all.get(SENTENCES.size()))).isInstanceOfSatisfying(TranslationException.class,
                     e -> assertThat(e.reason()).isEqualTo(Reason.EMPTY_INPUT));
+        }
+    }
+
+    @ParameterizedTest(name = "beam {0}")
+    @ValueSource(ints = {1, 4})
+    void aSentenceCompletesWhenItsOwnSearchEndsWhileItsBatchDecodesOn(int beam) throws Exception {
+        TranslationOptions options = TranslationOptions.DEFAULT.withBeamSize(beam);
+        MicroBatcher batcher = batcher(NEVER_BY_DELAY.withMaxSentences(2), translator -> options);
+        String longText = "The quick brown fox jumps over the lazy dog.";
+        assertThat(enFr.translate("Save", options).targetIds()).as("the short sentence's output is shorter")
+                .hasSizeLessThan(enFr.translate(longText, options).targetIds().size());
+        CountDownLatch release = new CountDownLatch(1);
+        Collector shortSink = new Collector();
+        Collector longSink = new Collector();
+
+        batcher.submit(item(0, EN_FR, longText, longSink));
+        // holding the short sentence's callback holds the worker inside the search, so what has completed meanwhile
+        // completed before the search ended
+        batcher.submit(item(1, EN_FR, "Save", completion -> {
+            shortSink.accept(completion);
+            awaitQuietly(release);
+        }));
+
+        assertThat(shortSink.take(1)).singleElement().satisfies(c -> assertThat(status(c))
+                .isEqualTo(Status.TRANSLATED));
+        longSink.assertNothingWithin(Duration.ZERO);
+        assertThat(reports.ordered()).as("the batch is still running").isEmpty();
+        release.countDown();
+        assertThat(longSink.take(1)).singleElement().satisfies(c -> {
+            assertThat(status(c)).isEqualTo(Status.TRANSLATED);
+            assertThat(result(c).targetIds()).isEqualTo(enFr.translate(longText, options).targetIds());
+        });
+        assertThat(reports.await(1)).singleElement().satisfies(r -> {
+            assertThat(r.sentences()).isEqualTo(2);
+            assertThat(r.translated()).isEqualTo(2);
+        });
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(LONG_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -116,6 +116,27 @@ class BeamSearchTest {
         }
     }
 
+    /** Greedy decodes one step per token, so its sentences finish in the order of their lengths (EOS included). */
+    @Test
+    void greedyHandsEachSentenceOnAtTheStepItFinishes() {
+        GreedySearch greedy = new GreedySearch(LIMITS, manifest.specialTokens().bos(), manifest.specialTokens().eos());
+        List<Integer> heard = new ArrayList<>();
+        Hypothesis[] hypotheses = new Hypothesis[sources.length];
+
+        greedy.decode(model, sources, BatchCapacity.all(sources.length), (source, hypothesis) -> {
+            heard.add(source);
+            hypotheses[source] = hypothesis;
+        });
+
+        assertThat(heard).doesNotHaveDuplicates().hasSameSizeAs(SENTENCES);
+        assertThat(heard).extracting(source -> hypotheses[source].attention().size()).isSorted();
+        assertThat(heard).as("not in index order: the lengths differ").isNotEqualTo(heard.stream().sorted().toList());
+        List<Hypothesis> returned = greedy.decode(model, sources);
+        for (int i = 0; i < sources.length; i++) {
+            assertThat(hypotheses[i].ids()).containsExactly(returned.get(i).ids());
+        }
+    }
+
     @Test
     void aSearchOverNoSentencesReturnsNone() {
         assertThat(beam(4).decode(model, new int[0][], new BatchCapacity(2, 100))).isEmpty();

@@ -52,6 +52,8 @@ public final class StreamlateConfig extends AbstractConfig {
     public static final String BATCH_SORT_WINDOW = "streamlate.batch.sort.window";
     public static final String PUNCTUATION_INTERVAL_MS = "streamlate.punctuation.interval.ms";
     public static final String COMMIT_ON_OUTPUT = "streamlate.commit.on.output";
+    public static final String COMMIT_SPACING_MS = "streamlate.commit.spacing.ms";
+    public static final String OUTPUT_ORDER = "streamlate.output.order";
     public static final String OFFER_TIMEOUT_MS = "streamlate.offer.timeout.ms";
     public static final String OFFER_MAX_BLOCK_MS = "streamlate.offer.max.block.ms";
     public static final String PAUSE_AT_QUEUED = "streamlate.backpressure.pause.queued";
@@ -118,6 +120,15 @@ public final class StreamlateConfig extends AbstractConfig {
                     "a task that forwarded results asks Kafka Streams to commit at once, so read_committed "
                             + "consumers see them without waiting out commit.interval.ms; false = commits only "
                             + "every commit.interval.ms")
+            .define(COMMIT_SPACING_MS, Type.INT, 60, Range.between(0, MAX_MILLIS), Importance.LOW,
+                    "with " + COMMIT_ON_OUTPUT + ", the least time between two commits a stream thread asks for: "
+                            + "outputs forwarded meanwhile wait at most this long and commit together (each "
+                            + "exactly_once_v2 commit costs the broker and the thread a transaction's end)")
+            .define(OUTPUT_ORDER, Type.STRING, OutputOrder.KEY.key(), ConfigDef.ValidString.in(
+                    OutputOrder.KEY.key(), OutputOrder.PARTITION.key()), Importance.MEDIUM,
+                    "key: a task forwards each input's outputs once it and every earlier input of its key are "
+                            + "done, so a short sentence does not wait for another key's long one (inputs without a "
+                            + "key count as one key); partition: once every earlier input of its partition is done")
             .define(OFFER_TIMEOUT_MS, Type.INT, 200, Range.between(1, MAX_MILLIS), Importance.LOW,
                     "one bounded wait of process() for room in the batcher")
             .define(OFFER_MAX_BLOCK_MS, Type.INT, 5000, Range.between(0, MAX_MILLIS), Importance.LOW,
@@ -229,6 +240,7 @@ public final class StreamlateConfig extends AbstractConfig {
         return new TopologyConfig(topics.get(0), topics.get(1), topics.get(2), topics.get(3),
                 Optional.ofNullable(getString(DEFAULT_TARGET_LANGUAGE)).map(String::trim), getInt(MAX_TEXT_CHARS),
                 batch, Duration.ofMillis(getInt(PUNCTUATION_INTERVAL_MS)), getBoolean(COMMIT_ON_OUTPUT),
+                Duration.ofMillis(getInt(COMMIT_SPACING_MS)), OutputOrder.parse(getString(OUTPUT_ORDER)),
                 Duration.ofMillis(getInt(OFFER_TIMEOUT_MS)),
                 Duration.ofMillis(getInt(OFFER_MAX_BLOCK_MS)), new PausePolicy(pauseAt, resumeBelow),
                 new KeepPolicy(getInt(KEEP_MASS_PERMILLE), getInt(KEEP_MAX)),

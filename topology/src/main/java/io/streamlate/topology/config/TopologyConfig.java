@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param batchPolicy           how the micro-batcher groups inputs
  * @param punctuationInterval   how often a task forwards its completed results
  * @param commitOnOutput        whether a task asks Kafka Streams to commit as soon as it forwarded outputs
+ * @param commitSpacing         the least time between two such asks of one stream thread
+ * @param outputOrder           which earlier inputs an input's outputs wait for
  * @param offerTimeout          one bounded wait of process() for room in the batcher
  * @param offerMaxBlock         the longest one process() call waits in all
  * @param pausePolicy           when the backpressure controller pauses and resumes consumption
@@ -33,7 +35,7 @@ import java.util.Optional;
 public record TopologyConfig(String inputTopic, String translationsTopic, String alignmentsTopic,
                              String deadLetterTopic, Optional<String> defaultTargetLanguage, int maxTextChars,
                              BatchPolicy batchPolicy, Duration punctuationInterval, boolean commitOnOutput,
-                             Duration offerTimeout,
+                             Duration commitSpacing, OutputOrder outputOrder, Duration offerTimeout,
                              Duration offerMaxBlock, PausePolicy pausePolicy, KeepPolicy keepPolicy,
                              DecodingOverrides decoding, String pendingStoreName) {
 
@@ -45,6 +47,8 @@ public record TopologyConfig(String inputTopic, String translationsTopic, String
         Objects.requireNonNull(defaultTargetLanguage, "defaultTargetLanguage");
         Objects.requireNonNull(batchPolicy, "batchPolicy");
         Objects.requireNonNull(punctuationInterval, "punctuationInterval");
+        Objects.requireNonNull(commitSpacing, "commitSpacing");
+        Objects.requireNonNull(outputOrder, "outputOrder");
         Objects.requireNonNull(offerTimeout, "offerTimeout");
         Objects.requireNonNull(offerMaxBlock, "offerMaxBlock");
         Objects.requireNonNull(pausePolicy, "pausePolicy");

@@ -24,7 +24,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Translates one task's sentence events through the shared micro-batcher and forwards the results in input order.
+ * Translates one task's sentence events through the shared micro-batcher and forwards the results in input order
+ * per key ({@link TopologyConfig#outputOrder()}: per record key by default, or per partition).
  * An event that carries a given translation is force-aligned with it instead; it follows the same path, order,
  * delivery and dead-letter rules, and its outputs say the translation was given.
  *
@@ -32,21 +33,22 @@ import java.util.function.LongSupplier;
  *   <li>{@link #process}: reads the value ({@link InputReader}: undecodable or invalid → dead letter at once, with
  *   the bytes as read); a valid input goes into the pending store under its offset and into the task's
  *   {@link OrderedQueue}, whose waiting line is then offered to the batcher in order. process() waits for room at
- *   most {@link TopologyConfig#offerMaxBlock()} in all (forwarding completed head items between bounded tries), so
+ *   most {@link TopologyConfig#offerMaxBlock()} in all (forwarding completed items between bounded tries), so
  *   it returns well within {@code max.poll.interval.ms}; what still waits then is offered by the punctuator.</li>
  *   <li>A value that cannot be decoded because the schema registry failed (not the payload's fault) waits
  *   undecoded in the line, and the inputs behind it wait too; it is read again once the registry is available
  *   ({@code registryAvailable}, the instance's one registry-health view), so nothing is lost or reordered while the
  *   registry is down. The listener hears of each failure.</li>
  *   <li>Completions arrive on worker threads and only enter the queue's sink. A wall-clock punctuator forwards
- *   from the FIFO head while the head is resolved: Translation + Alignment, or a dead letter, each followed by
- *   deleting its pending entry. {@link Completion.Abandoned} (batcher shutdown) is not forwarded: the input stays
- *   pending.</li>
+ *   every resolved input that no unresolved input of its key precedes: Translation + Alignment, or a dead letter,
+ *   each followed by deleting its pending entry. {@link Completion.Abandoned} (batcher shutdown) is not forwarded:
+ *   the input stays pending. A commit is asked for after forwarding, spaced by {@link CommitPacer}.</li>
  *   <li>{@link #init}: every pending entry goes back into the queue in offset order, undecoded (the store keeps
  *   bytes only); the punctuator reads and submits them.</li>
  * </ul>
  *
- * Outputs keep the input key and timestamp. Not supported: per-key instead of per-task ordering.
+ * Outputs keep the input key and timestamp. Dead letters of inputs rejected on arrival leave at once, before the
+ * outputs of earlier inputs still translating.
  */
 public final class TranslationProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
 
@@ -74,21 +76,26 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
     private final ProcessingListener listener;
     private final BooleanSupplier registryAvailable;
     private final LongSupplier nanoTime;
-    private final OrderedQueue<Completion<Long>> queue = new OrderedQueue<>(Completion::tag);
+    private final OrderedQueue<Completion<Long>> queue;
+
+    private final CommitPacer commits;
 
     private ProcessorContext<byte[], SpecificRecord> context;
     private KeyValueStore<Long, PendingInput> pending;
     private Outputs outputs;
+    /** Outputs were forwarded and no commit has been asked for since. */
+    private boolean uncommitted;
 
     /**
      * @param reader            reads each input's bytes
      * @param registryAvailable false while the registry is known to fail (reported or probed): undecoded inputs
      *                          are not read again until it turns true
+     * @param commits           spaces the commits asked for on output (shared by the instance's tasks)
      * @param nanoTime          the clock that bounds process()'s wait (tests shorten it)
      */
     public TranslationProcessor(TopologyConfig config, BatchSubmitter batcher, InputReader reader,
                                 TranslationRecords records, Sinks sinks, ProcessingListener listener,
-                                BooleanSupplier registryAvailable, LongSupplier nanoTime) {
+                                BooleanSupplier registryAvailable, CommitPacer commits, LongSupplier nanoTime) {
         this.config = Objects.requireNonNull(config, "config");
         this.batcher = Objects.requireNonNull(batcher, "batcher");
         this.reader = Objects.requireNonNull(reader, "reader");
@@ -96,7 +103,9 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         this.sinks = Objects.requireNonNull(sinks, "sinks");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.registryAvailable = Objects.requireNonNull(registryAvailable, "registryAvailable");
+        this.commits = Objects.requireNonNull(commits, "commits");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.queue = new OrderedQueue<>(Completion::tag, config.outputOrder());
     }
 
     @Override
@@ -226,7 +235,7 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
         return reading;
     }
 
-    /** Forwards from the FIFO head while the head is resolved. Stream thread only. */
+    /** Forwards every resolved input that no unresolved one of its order key precedes. Stream thread only. */
     void forwardCompleted() {
         queue.drainCompletions(completion -> {
             boolean abandoned = completion instanceof Completion.Abandoned;
@@ -235,21 +244,22 @@ public final class TranslationProcessor implements Processor<byte[], byte[], byt
             }
             return abandoned;
         });
-        boolean forwarded = false;
-        for (Slot<Completion<Long>> head = queue.pollResolvedHead(); head != null; head = queue.pollResolvedHead()) {
-            if (head.rejection != null) {
-                outputs.rejected(head.input, head.rejection);
+        List<Slot<Completion<Long>>> released = queue.pollReleasable();
+        for (Slot<Completion<Long>> slot : released) {
+            if (slot.rejection != null) {
+                outputs.rejected(slot.input, slot.rejection);
             } else {
-                outputs.completed(head.input, head.completion);
+                outputs.completed(slot.input, slot.completion);
             }
-            pending.delete(head.input.offset());
+            pending.delete(slot.input.offset());
             listener.pendingChanged(-1);
-            forwarded = true;
         }
-        if (forwarded && config.commitOnOutput()) {
+        uncommitted |= !released.isEmpty();
+        if (uncommitted && config.commitOnOutput() && commits.tryAsk()) {
             // Under exactly_once_v2 outputs are invisible to read_committed consumers until their transaction
             // commits; waiting for commit.interval.ms would add up to that much to every output's latency.
             context.commit();
+            uncommitted = false;
         }
     }
 

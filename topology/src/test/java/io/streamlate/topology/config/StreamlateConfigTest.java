@@ -82,11 +82,12 @@ class StreamlateConfigTest {
                 StreamlateConfig.KEEP_MAX, "1000", StreamlateConfig.LINK_RULE, "consuming:threshold=0.4",
                 StreamlateConfig.BEAM_SIZE, "2", StreamlateConfig.LENGTH_PENALTY, "0.6",
                 StreamlateConfig.PENDING_STORE, "pending", StreamlateConfig.COMMIT_ON_OUTPUT, "false",
+                StreamlateConfig.OUTPUT_ORDER, "partition", StreamlateConfig.COMMIT_SPACING_MS, "7",
                 "application.id", "not ours",
                 "streamlate.serde.max.payload.bytes", "1000"));
         assertThat(config).isEqualTo(new TopologyConfig("in", "out", "align", "dlq", Optional.of("fr"), 300,
                 new BatchPolicy(100, 2048, Duration.ZERO, 400, 2, 300), Duration.ofMillis(5), false,
-                Duration.ofMillis(50),
+                Duration.ofMillis(7), OutputOrder.PARTITION, Duration.ofMillis(50),
                 Duration.ZERO, new PausePolicy(400, 100), new KeepPolicy(1000, 1000),
                 new DecodingOverrides(Optional.of(2), Optional.of(0.6),
                         Optional.of(LinkRule.parse("consuming:threshold=0.4"))), "pending"));
@@ -110,6 +111,8 @@ class StreamlateConfigTest {
             "streamlate.batch.sort.window     | -1",
             "streamlate.batch.sort.window     | 257",
             "streamlate.punctuation.interval.ms | 0",
+            "streamlate.output.order          | offset",
+            "streamlate.commit.spacing.ms     | -1",
             "streamlate.offer.timeout.ms      | 600000",
             "streamlate.offer.max.block.ms    | -1",
             "streamlate.backpressure.pause.queued | 257",

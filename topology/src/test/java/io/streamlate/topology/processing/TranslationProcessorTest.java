@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -104,7 +105,8 @@ class TranslationProcessorTest {
                                            BooleanSupplier registryAvailable, LongSupplier nanoTime) {
         return new TranslationProcessor(config, batcher, new InputReader(config, values, schemaKnown,
                 batcher::supports), new TranslationRecords(new AttentionEncoder(KeepPolicy.DEFAULT)),
-                TranslationTopology.SINKS, listener, registryAvailable, nanoTime);
+                TranslationTopology.SINKS, listener, registryAvailable, new CommitPacer(config.commitSpacing(),
+                nanoTime), nanoTime);
     }
 
     /** The topology's view of these {@code streamlate.*} settings, defaults for the rest. */
@@ -166,7 +168,7 @@ class TranslationProcessorTest {
     }
 
     @Test
-    void forwardsInOffsetOrderWhenCompletionsArriveOutOfOrder() {
+    void forwardsEachKeyInOffsetOrderWhenCompletionsArriveOutOfOrder() {
         processor.init(context);
         assertThat(context.scheduledPunctuators()).singleElement()
                 .satisfies(p -> assertThat(p.getInterval()).isEqualTo(Duration.ofMillis(10)));
@@ -179,16 +181,18 @@ class TranslationProcessorTest {
         batcher.translate(2);
         batcher.translate(1);
         punctuate();
-        assertThat(context.forwarded()).isEmpty();
+        assertThat(forwardedIds()).as("b's input leaves; a's second waits for a's first")
+                .containsExactly("translations-sink:s1", "alignments-sink:s1");
+        assertThat(pendingOffsets()).containsExactly(0L, 2L);
 
         batcher.translate(0);
         context.setCurrentSystemTimeMs(1_040);
         punctuate();
-        assertThat(forwardedIds()).containsExactly("translations-sink:s0", "alignments-sink:s0",
-                "translations-sink:s1", "alignments-sink:s1", "translations-sink:s2", "alignments-sink:s2");
+        assertThat(forwardedIds()).containsExactly("translations-sink:s1", "alignments-sink:s1",
+                "translations-sink:s0", "alignments-sink:s0", "translations-sink:s2", "alignments-sink:s2");
         assertThat(pendingOffsets()).isEmpty();
 
-        CapturedForward<? extends byte[], ? extends SpecificRecord> first = context.forwarded().get(0);
+        CapturedForward<? extends byte[], ? extends SpecificRecord> first = context.forwarded().get(2);
         assertThat(new String(first.record().key(), StandardCharsets.UTF_8)).isEqualTo("a");
         assertThat(first.record().timestamp()).isEqualTo(100);
         Translation translation = (Translation) first.record().value();
@@ -198,12 +202,54 @@ class TranslationProcessorTest {
         assertThat(translation.getTimings().getInferenceMs()).isEqualTo(5);
         assertThat(translation.getBatchSize()).isEqualTo(2);
         assertThat(translation.getAlignment()).isEqualTo("0-0 0-1");
-        Alignment alignment = (Alignment) context.forwarded().get(1).record().value();
+        Alignment alignment = (Alignment) context.forwarded().get(3).record().value();
         assertThat(alignment.getSourceWordOfSubword()).containsExactly(0, 0);
         assertThat(alignment.getTargetWordOfSubword()).containsExactly(0, 1);
         assertThat(AttentionDecoder.decode(alignment.getAttention().array())).hasDimensions(2, 2);
         Translation defaulted = (Translation) context.forwarded().get(4).record().value();
         assertThat(defaulted.getTargetLanguage()).isEqualTo("fr");
+    }
+
+    @Test
+    void partitionOrderHoldsEveryInputBehindEveryEarlierOne() {
+        processor = processor(config(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, "fr", StreamlateConfig.OUTPUT_ORDER,
+                "partition"), VALUES, ProcessingListener.NONE, () -> true, System::nanoTime);
+        processor.init(context);
+        process(0, "a", event("s0", "zero", "fr"));
+        process(1, "b", event("s1", "one", "fr"));
+        process(2, "c", event("s2", "two", "fr"));
+
+        batcher.translate(2);
+        batcher.translate(1);
+        punctuate();
+        assertThat(context.forwarded()).isEmpty();
+
+        batcher.translate(0);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("translations-sink:s0", "alignments-sink:s0",
+                "translations-sink:s1", "alignments-sink:s1", "translations-sink:s2", "alignments-sink:s2");
+    }
+
+    @Test
+    void inputsWithoutAKeyKeepTheirOrderAmongThemselves() {
+        processor.init(context);
+        for (long offset = 0; offset < 3; offset++) {
+            context.setRecordMetadata(TOPIC, 0, offset);
+            processor.process(new Record<>(null, encode(event("s" + offset, "text", "fr")), 100 + offset));
+        }
+        process(3, "k", event("s3", "three", "fr"));
+
+        batcher.translate(3);
+        batcher.translate(2);
+        batcher.translate(1);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("translations-sink:s3", "alignments-sink:s3");
+
+        batcher.translate(0);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("translations-sink:s3", "alignments-sink:s3",
+                "translations-sink:s0", "alignments-sink:s0", "translations-sink:s1", "alignments-sink:s1",
+                "translations-sink:s2", "alignments-sink:s2");
     }
 
     @ParameterizedTest
@@ -213,7 +259,7 @@ class TranslationProcessorTest {
                 Boolean.toString(commitOnOutput)), VALUES, ProcessingListener.NONE, () -> true, System::nanoTime);
         processor.init(context);
         process(0, "a", event("s0", "zero", "fr"));
-        process(1, "b", event("s1", "one", "fr"));
+        process(1, "a", event("s1", "one", "fr"));
         batcher.translate(1);
         punctuate();
         assertThat(context.committed()).as("nothing forwarded yet (offset 0 is still running)").isFalse();
@@ -222,6 +268,35 @@ class TranslationProcessorTest {
         punctuate();
         assertThat(context.forwarded()).hasSize(4);
         assertThat(context.committed()).isEqualTo(commitOnOutput);
+    }
+
+    @Test
+    void commitsAskedForOnOutputAreSpacedAndTheLaterOutputsWaitForTheNext() {
+        AtomicLong clock = new AtomicLong();
+        processor = processor(config(StreamlateConfig.DEFAULT_TARGET_LANGUAGE, "fr",
+                StreamlateConfig.COMMIT_SPACING_MS, "30"), VALUES, ProcessingListener.NONE, () -> true, clock::get);
+        processor.init(context);
+        process(0, "a", event("s0", "zero", "fr"));
+        process(1, "b", event("s1", "one", "fr"));
+        batcher.translate(0);
+        punctuate();
+        assertThat(context.committed()).as("the first output asks at once").isTrue();
+
+        context.resetCommit();
+        clock.addAndGet(Duration.ofMillis(10).toNanos());
+        batcher.translate(1);
+        punctuate();
+        assertThat(forwardedIds()).hasSize(4);
+        assertThat(context.committed()).as("10 ms after the last ask").isFalse();
+
+        clock.addAndGet(Duration.ofMillis(20).toNanos());
+        punctuate();
+        assertThat(context.committed()).as("30 ms after it, for the output still uncommitted").isTrue();
+
+        context.resetCommit();
+        clock.addAndGet(Duration.ofMillis(100).toNanos());
+        punctuate();
+        assertThat(context.committed()).as("nothing new forwarded").isFalse();
     }
 
     @Test
