@@ -64,82 +64,28 @@ public final class SchedulingBenchmark implements Callable<Integer> {
         System.exit(new CommandLine(new SchedulingBenchmark(args)).execute(args));
     }
 
-    /** One beam size's interleaved pairs. */
-    record Result(int beam, long tokens, double continuousTokensPerSecond, double subBatchedTokensPerSecond,
-                  double medianRatio, double lowestRatio, double highestRatio, int warmups) {
-    }
-
     @Override
     public Integer call() throws IOException {
         List<String> sentences = inputs.read(count);
-        List<Result> results = new ArrayList<>();
+        InterleavedPairs interleaved = new InterleavedPairs(steady, pairs);
+        List<InterleavedPairs.Result> results = new ArrayList<>();
         String modelName;
         try (Translator translator = Translator.open(inputs.model(), SessionSettings.DEFAULT.withThreads(threads, 1))) {
             modelName = translator.manifest().modelId() + " " + translator.manifest().modelVersion();
             for (int beam : beamSizes) {
-                results.add(measure(translator, sentences, beam));
+                // The token budget never binds, so the batch size alone decides both schedules.
+                TranslationOptions options = translator.defaultOptions().withBeamSize(beam)
+                        .withBatchLimits(Integer.MAX_VALUE, batch);
+                results.add(interleaved.measure("beam " + beam, () -> translator.translateBatch(sentences, options),
+                        () -> subBatched(translator, sentences, options)));
             }
         }
-        String report = render(modelName, sentences.size(), results);
+        String report = render(modelName, sentences.size(), interleaved, results);
         System.out.print(report);
         Path file = inputs.reportFile("scheduling");
         Files.writeString(file, report, StandardCharsets.UTF_8);
         System.out.println("written to " + file);
         return 0;
-    }
-
-    private Result measure(Translator translator, List<String> sentences, int beam) {
-        // The token budget never binds, so the batch size alone decides both schedules.
-        TranslationOptions options = translator.defaultOptions().withBeamSize(beam)
-                .withBatchLimits(Integer.MAX_VALUE, batch);
-        List<Double> warm = new ArrayList<>();
-        while (steady.needsWarmup(warm)) {
-            warm.add(timed(() -> translator.translateBatch(sentences, options))[0]
-                    + timed(() -> subBatched(translator, sentences, options))[0]);
-            System.out.printf(Locale.ROOT, "beam %d warm-up %d: %.2f s for both%n", beam, warm.size(),
-                    warm.get(warm.size() - 1));
-        }
-        List<Double> ratios = new ArrayList<>();
-        List<Double> continuousSeconds = new ArrayList<>();
-        List<Double> subBatchedSeconds = new ArrayList<>();
-        long tokens = 0;
-        for (int pair = 0; pair < pairs; pair++) {
-            double[] continuous;
-            double[] subBatched;
-            if (pair % 2 == 0) {
-                continuous = timed(() -> translator.translateBatch(sentences, options));
-                subBatched = timed(() -> subBatched(translator, sentences, options));
-            } else {
-                subBatched = timed(() -> subBatched(translator, sentences, options));
-                continuous = timed(() -> translator.translateBatch(sentences, options));
-            }
-            if (continuous[1] != subBatched[1]) {
-                throw new IllegalStateException("the schedules produced " + continuous[1] + " and " + subBatched[1]
-                        + " tokens: a sentence's result must not depend on its batch");
-            }
-            tokens = (long) continuous[1];
-            continuousSeconds.add(continuous[0]);
-            subBatchedSeconds.add(subBatched[0]);
-            ratios.add(subBatched[0] / continuous[0]);
-            System.out.printf(Locale.ROOT, "beam %d pair %d: continuous %.3f s, sub-batches %.3f s, ratio %.2f%n",
-                    beam, pair, continuous[0], subBatched[0], subBatched[0] / continuous[0]);
-        }
-        return new Result(beam, tokens, tokens / JavaRunner.median(continuousSeconds),
-                tokens / JavaRunner.median(subBatchedSeconds), JavaRunner.median(ratios),
-                ratios.stream().mapToDouble(d -> d).min().orElse(0), ratios.stream().mapToDouble(d -> d).max()
-                .orElse(0), warm.size());
-    }
-
-    private interface Run {
-        List<TranslationOutcome> translate();
-    }
-
-    /** @return {seconds, target tokens} */
-    private static double[] timed(Run run) {
-        long began = System.nanoTime();
-        List<TranslationOutcome> outcomes = run.translate();
-        double seconds = (System.nanoTime() - began) / 1e9;
-        return new double[] {seconds, JavaRunner.targetTokens(outcomes)};
     }
 
     private static List<TranslationOutcome> subBatched(Translator translator, List<String> sentences,
@@ -157,23 +103,24 @@ public final class SchedulingBenchmark implements Callable<Integer> {
         return List.of(outcomes);
     }
 
-    private String render(String modelName, int sentences, List<Result> results) {
+    private String render(String modelName, int sentences, InterleavedPairs interleaved,
+                          List<InterleavedPairs.Result> results) {
         StringBuilder out = new StringBuilder("# Continuous batching vs sub-batches\n\n");
         out.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s, %d decoding at once, %d "
                         + "threads, %d cores. Continuous: `translateBatch`, one search whose finished sentences' "
                         + "places go to the next waiting ones, shortest first. Sub-batches: length-sorted, each "
-                        + "decoded to its longest output (`translateTokenized` per sub-batch). %d interleaved pairs "
-                        + "per beam size, alternating which runs first, after warm-up pairs repeated until the last "
-                        + "three agreed within %.0f%%; tok/s are medians, the ratio is the median of the pairs' "
-                        + "ratios (range beside it). Tokens are target subwords, EOS excluded, the same in both.%n%n",
+                        + "decoded to its longest output (`translateTokenized` per sub-batch). %s. Tokens are target "
+                        + "subwords, EOS excluded, the same in both.%n%n",
                 modelName, inputs.model(), sentences, inputs.sentenceFile(), batch, threads,
-                Runtime.getRuntime().availableProcessors(), pairs, 100 * steady.tolerance));
+                Runtime.getRuntime().availableProcessors(), interleaved.method()));
         out.append("| decoding | target tokens | continuous tok/s | sub-batches tok/s | continuous / sub-batches "
                 + "| range | warm-up pairs |\n|---|---:|---:|---:|---:|---|---:|\n");
-        for (Result r : results) {
+        for (int i = 0; i < results.size(); i++) {
+            InterleavedPairs.Result r = results.get(i);
+            int beam = beamSizes.get(i);
             out.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2fx | %.2f-%.2f | %d |%n",
-                    r.beam() == 1 ? "greedy" : "beam " + r.beam(), r.tokens(), r.continuousTokensPerSecond(),
-                    r.subBatchedTokensPerSecond(), r.medianRatio(), r.lowestRatio(), r.highestRatio(), r.warmups()));
+                    beam == 1 ? "greedy" : "beam " + beam, r.tokens(), r.candidateTokensPerSecond(),
+                    r.baselineTokensPerSecond(), r.ratio(), r.lowest(), r.highest(), r.warmups()));
         }
         out.append("\nCommand (from the repository root):\n\n    mvn -q install -DskipTests && mvn -q -pl bench "
                 + "exec:java -Dexec.mainClass=io.streamlate.bench.SchedulingBenchmark -Dexec.args=\"")

@@ -11,30 +11,42 @@ import java.util.Arrays;
 
 /**
  * The encoder's memory [B,S,M] and source mask [B,S], fed unchanged to every decoder step. Both live in direct
- * buffers this object owns, wrapped by ONNX Runtime without a copy: the encoder writes into them (pinned outputs)
- * and {@link #gather} copies rows buffer to buffer, once, when the set of decoded rows changes (sentences finished,
- * or beam hypotheses per sentence changed), so finished rows stop costing compute. Each row remembers its source
- * length, so a gather also drops the padding no remaining row needs.
+ * buffers this object holds from its model's {@link DirectBufferPool} until {@link #close}, wrapped by ONNX Runtime
+ * without a copy: the encoder writes into them (pinned outputs) and {@link #gather} copies rows buffer to buffer,
+ * once, when the set of decoded rows changes (sentences finished, or beam hypotheses per sentence changed), so
+ * finished rows stop costing compute. Each row remembers its source length, so a gather also drops the padding no
+ * remaining row needs.
  */
 public final class EncoderStates implements AutoCloseable {
+
+    private static final float[] ZEROS = new float[4096];
 
     private final FloatBuffer memoryData;
     private final FloatBuffer maskData;
     private final OnnxTensor memory;
     private final OnnxTensor mask;
     private final OrtEnvironment environment;
+    private final DirectBufferPool pool;
     private final int[] lengths;
     private final int sourceLength;
     private final int width;
+    private boolean closed;
 
-    private EncoderStates(OrtEnvironment environment, int[] lengths, int sourceLength, int width) {
+    private EncoderStates(OrtEnvironment environment, DirectBufferPool pool, int[] lengths, int sourceLength,
+                          int width) {
         this.environment = environment;
+        this.pool = pool;
         this.lengths = lengths;
         this.sourceLength = sourceLength;
         this.width = width;
         int rows = lengths.length;
-        this.memoryData = StepBuffers.floats(rows * sourceLength * width);
-        this.maskData = StepBuffers.floats(rows * sourceLength);
+        this.memoryData = pool.take(rows * sourceLength * width);
+        this.maskData = pool.take(rows * sourceLength);
+        for (int row = 0; row < rows; row++) {
+            int padding = sourceLength - lengths[row];
+            zero(memoryData, ((row + 1) * sourceLength - padding) * width, padding * width);
+            zero(maskData, (row + 1) * sourceLength - padding, padding);
+        }
         OnnxTensor memoryTensor = null;
         try {
             memoryTensor = OnnxTensor.createTensor(environment, memoryData, new long[] {rows, sourceLength, width});
@@ -44,17 +56,26 @@ public final class EncoderStates implements AutoCloseable {
             if (memoryTensor != null) {
                 memoryTensor.close();
             }
+            pool.give(memoryData);
+            pool.give(maskData);
             throw new TranslationException(Reason.INFERENCE_FAILED, "cannot allocate encoder states", e);
         }
     }
 
     /**
-     * Zeroed states for rows of the given source lengths, padded to the longest.
+     * States for rows of the given source lengths, padded to the longest: zeros in every row's padding, its real
+     * positions left for the encoder or {@link #copyRow} to write.
      *
      * @param width the memory's last dimension
      */
-    static EncoderStates allocate(OrtEnvironment environment, int[] lengths, int width) {
-        return new EncoderStates(environment, lengths.clone(), Arrays.stream(lengths).max().orElse(0), width);
+    static EncoderStates allocate(OrtEnvironment environment, DirectBufferPool pool, int[] lengths, int width) {
+        return new EncoderStates(environment, pool, lengths.clone(), Arrays.stream(lengths).max().orElse(0), width);
+    }
+
+    private static void zero(FloatBuffer buffer, int from, int count) {
+        for (int done = 0; done < count; done += ZEROS.length) {
+            buffer.put(from + done, ZEROS, 0, Math.min(ZEROS.length, count - done));
+        }
     }
 
     OnnxTensor memory() {
@@ -107,7 +128,7 @@ public final class EncoderStates implements AutoCloseable {
         for (int i = 0; i < extra; i++) {
             gathered[rowIndices.length + i] = appended.lengths[i];
         }
-        EncoderStates out = allocate(environment, gathered, width);
+        EncoderStates out = allocate(environment, pool, gathered, width);
         for (int i = 0; i < rowIndices.length; i++) {
             out.copyRow(this, rowIndices[i], i);
         }
@@ -117,9 +138,16 @@ public final class EncoderStates implements AutoCloseable {
         return out;
     }
 
+    /** Releases the tensors and hands the buffers back to the pool; a second call does nothing. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         memory.close();
         mask.close();
+        pool.give(memoryData);
+        pool.give(maskData);
     }
 }

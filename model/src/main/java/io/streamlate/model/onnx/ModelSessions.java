@@ -41,9 +41,10 @@ public final class ModelSessions implements AutoCloseable {
     private final int vocabulary;
     private final int memoryWidth;
     private final int stateSize;
+    private final DirectBufferPool buffers;
 
     private ModelSessions(OrtEnvironment environment, Manifest manifest, List<OrtSession> sessions, Device device,
-                          Precision precision) {
+                          SessionSettings settings) {
         this.environment = environment;
         this.encoderSpec = manifest.encoder();
         this.decoderSpec = manifest.decoderStep();
@@ -52,7 +53,8 @@ public final class ModelSessions implements AutoCloseable {
         this.decoder = sessions.get(1);
         this.topKDecoder = sessions.size() > 2 ? sessions.get(2) : null;
         this.device = device;
-        this.precision = precision;
+        this.precision = settings.precision();
+        this.buffers = new DirectBufferPool(settings.bufferPoolBytes());
         this.padId = manifest.specialTokens().pad();
         this.vocabulary = manifest.targetVocabularySize();
         this.memoryWidth = manifest.memoryWidth();
@@ -76,7 +78,7 @@ public final class ModelSessions implements AutoCloseable {
             }
             GraphChecker.probe(environment, manifest, sessions.get(0), sessions.get(1),
                     sessions.size() > 2 ? sessions.get(2) : null);
-            return new ModelSessions(environment, manifest, sessions, factory.device(), settings.precision());
+            return new ModelSessions(environment, manifest, sessions, factory.device(), settings);
         } catch (RuntimeException e) {
             sessions.forEach(ModelSessions::closeQuietly);
             throw e;
@@ -108,7 +110,7 @@ public final class ModelSessions implements AutoCloseable {
         if (runs.size() == 1) {
             return encodeTogether(sources);
         }
-        EncoderStates states = EncoderStates.allocate(environment, lengths, memoryWidth);
+        EncoderStates states = EncoderStates.allocate(environment, buffers, lengths, memoryWidth);
         FloatMatrix state = new FloatMatrix(new float[sources.length * stateSize], sources.length, stateSize);
         try {
             for (int[] run : runs) {
@@ -136,7 +138,7 @@ public final class ModelSessions implements AutoCloseable {
     private EncoderOutput encodeTogether(int[][] sources) {
         int batch = sources.length;
         int[] sourceLengths = Arrays.stream(sources).mapToInt(source -> source.length).toArray();
-        EncoderStates states = EncoderStates.allocate(environment, sourceLengths, memoryWidth);
+        EncoderStates states = EncoderStates.allocate(environment, buffers, sourceLengths, memoryWidth);
         int longest = states.sourceLength();
         long[] ids = new long[batch * longest];
         long[] lengths = new long[batch];

@@ -25,10 +25,10 @@ import io.streamlate.model.manifest.Precision;
  *                         pay where cores are many and one session runs back to back.
  */
 public record SessionSettings(Device device, boolean allowCpuFallback, int intraOpThreads, int interOpThreads,
-                              Precision precision, boolean topK, boolean spinWait) {
+                              Precision precision, boolean topK, boolean spinWait, long bufferPoolBytes) {
 
     public static final SessionSettings DEFAULT = new SessionSettings(Device.CPU, false, 0, 0, Precision.FLOAT32,
-            true, false);
+            true, false, DirectBufferPool.DEFAULT_RETAINED_BYTES);
 
     public SessionSettings {
         if (device == null) {
@@ -41,32 +41,44 @@ public record SessionSettings(Device device, boolean allowCpuFallback, int intra
             throw new TranslationException(Reason.INVALID_OPTIONS, "intraOpThreads and interOpThreads must be >= 0 "
                     + "(0 = ONNX Runtime default), got " + intraOpThreads + " and " + interOpThreads);
         }
+        if (bufferPoolBytes < 0) {
+            throw new TranslationException(Reason.INVALID_OPTIONS, "bufferPoolBytes must be >= 0 (0 = keep no "
+                    + "buffers for reuse), got " + bufferPoolBytes);
+        }
     }
 
     public SessionSettings withDevice(Device value) {
         return new SessionSettings(value, allowCpuFallback, intraOpThreads, interOpThreads, precision, topK,
-                spinWait);
+                spinWait, bufferPoolBytes);
     }
 
     public SessionSettings withCpuFallback(boolean value) {
-        return new SessionSettings(device, value, intraOpThreads, interOpThreads, precision, topK, spinWait);
+        return new SessionSettings(device, value, intraOpThreads, interOpThreads, precision, topK, spinWait,
+                bufferPoolBytes);
     }
 
     public SessionSettings withThreads(int intraOp, int interOp) {
-        return new SessionSettings(device, allowCpuFallback, intraOp, interOp, precision, topK, spinWait);
+        return new SessionSettings(device, allowCpuFallback, intraOp, interOp, precision, topK, spinWait,
+                bufferPoolBytes);
     }
 
     public SessionSettings withPrecision(Precision value) {
         return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, value, topK,
-                spinWait);
+                spinWait, bufferPoolBytes);
     }
 
     public SessionSettings withTopK(boolean value) {
         return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, precision, value,
-                spinWait);
+                spinWait, bufferPoolBytes);
     }
 
     public SessionSettings withSpinWait(boolean value) {
-        return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, precision, topK, value);
+        return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, precision, topK, value,
+                bufferPoolBytes);
+    }
+
+    public SessionSettings withBufferPoolBytes(long value) {
+        return new SessionSettings(device, allowCpuFallback, intraOpThreads, interOpThreads, precision, topK, spinWait,
+                value);
     }
 }

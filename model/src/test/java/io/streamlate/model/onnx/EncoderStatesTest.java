@@ -50,8 +50,8 @@ class EncoderStatesTest {
     @Test
     void aRowLongerThanTheTargetIsRefused() {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        try (EncoderStates longer = EncoderStates.allocate(environment, new int[] {5}, 2);
-             EncoderStates shorter = EncoderStates.allocate(environment, new int[] {3}, 2)) {
+        try (EncoderStates longer = EncoderStates.allocate(environment, new DirectBufferPool(0), new int[] {5}, 2);
+             EncoderStates shorter = EncoderStates.allocate(environment, new DirectBufferPool(0), new int[] {3}, 2)) {
             assertThatThrownBy(() -> shorter.copyRow(longer, 0, 0)).hasMessageContaining("5 positions")
                     .hasMessageContaining("fit 3");
         }

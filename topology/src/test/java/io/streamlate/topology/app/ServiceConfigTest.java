@@ -186,12 +186,13 @@ class ServiceConfigTest {
                 StreamlateConfig.DEVICE, "cuda:1", StreamlateConfig.CPU_FALLBACK, "true",
                 StreamlateConfig.ENGINE_THREADS, "4", StreamlateConfig.HTTP_PORT, "-1",
                 StreamlateConfig.HTTP_HOST, " 127.0.0.1 ", StreamlateConfig.HEALTH_STALL_MS, "5000",
-                StreamlateConfig.ENGINE_PRECISION, "int8", StreamlateConfig.ENGINE_SPIN_WAIT, "true"), CLUSTER);
+                StreamlateConfig.ENGINE_PRECISION, "int8", StreamlateConfig.ENGINE_SPIN_WAIT, "true",
+                StreamlateConfig.ENGINE_BUFFER_POOL_BYTES, "1048576"), CLUSTER);
         assertThat(config.httpHost()).isEqualTo("127.0.0.1");
         assertThat(config.stallAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.engine().models()).containsExactly(Path.of("/m/en-fr"), Path.of("/m/de-en"));
         assertThat(config.engine().sessions()).isEqualTo(new SessionSettings(new Device(Device.Kind.CUDA, 1), true,
-                4, 1, Precision.INT8, true, true));
+                4, 1, Precision.INT8, true, true, 1048576));
         assertThat(config.httpPort()).isEqualTo(-1);
     }
 

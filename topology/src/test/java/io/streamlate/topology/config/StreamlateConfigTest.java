@@ -165,6 +165,7 @@ class StreamlateConfigTest {
             "streamlate.device.cpu.fallback   | maybe",
             "streamlate.engine.threads        | -1",
             "streamlate.engine.precision      | fp16",
+            "streamlate.engine.buffer.pool.bytes | -1",
             "streamlate.http.port             | 70000",
             "streamlate.shutdown.timeout.ms   | soon",
     })

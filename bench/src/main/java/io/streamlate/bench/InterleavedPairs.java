@@ -1,0 +1,92 @@
+package io.streamlate.bench;
+
+import io.streamlate.model.TranslationOutcome;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Two ways of translating the same sentences, timed in interleaved pairs that alternate which runs first, so that
+ * this machine's drift over minutes (often larger than the difference measured) falls on both alike; the figure is
+ * the median of the pairs' speed ratios after warm-up pairs repeated until {@link SteadyState} holds. Both ways
+ * must produce the same number of target tokens: what is compared is speed, never output.
+ */
+final class InterleavedPairs {
+
+    private final SteadyState steady;
+    private final int pairs;
+
+    InterleavedPairs(SteadyState steady, int pairs) {
+        this.steady = steady;
+        this.pairs = pairs;
+    }
+
+    /**
+     * The pairs' outcome for one configuration.
+     *
+     * @param tokens   target subwords (EOS excluded) of one run, the same for both ways
+     * @param ratio    median over pairs of (baseline seconds / candidate seconds): above 1, the candidate is faster
+     * @param lowest   the smallest pair ratio
+     * @param highest  the largest pair ratio
+     * @param warmups  warm-up pairs run before timing
+     */
+    record Result(long tokens, double candidateTokensPerSecond, double baselineTokensPerSecond, double ratio,
+                  double lowest, double highest, int warmups) {
+    }
+
+    /**
+     * @param label     printed with each pair's timings
+     * @param candidate one run of the way measured
+     * @param baseline  one run of the way it is measured against
+     */
+    Result measure(String label, Supplier<List<TranslationOutcome>> candidate,
+                   Supplier<List<TranslationOutcome>> baseline) {
+        List<Double> warm = new ArrayList<>();
+        while (steady.needsWarmup(warm)) {
+            warm.add(timed(candidate)[0] + timed(baseline)[0]);
+            System.out.printf(Locale.ROOT, "%s warm-up %d: %.2f s for both%n", label, warm.size(),
+                    warm.get(warm.size() - 1));
+        }
+        List<Double> ratios = new ArrayList<>();
+        List<Double> candidateSeconds = new ArrayList<>();
+        List<Double> baselineSeconds = new ArrayList<>();
+        long tokens = 0;
+        for (int pair = 0; pair < pairs; pair++) {
+            double[] first = timed(pair % 2 == 0 ? candidate : baseline);
+            double[] second = timed(pair % 2 == 0 ? baseline : candidate);
+            double[] candidateRun = pair % 2 == 0 ? first : second;
+            double[] baselineRun = pair % 2 == 0 ? second : first;
+            if (candidateRun[1] != baselineRun[1]) {
+                throw new IllegalStateException(label + ": the two ways produced " + candidateRun[1] + " and "
+                        + baselineRun[1] + " target tokens; they must translate alike");
+            }
+            tokens = (long) candidateRun[1];
+            candidateSeconds.add(candidateRun[0]);
+            baselineSeconds.add(baselineRun[0]);
+            ratios.add(baselineRun[0] / candidateRun[0]);
+            System.out.printf(Locale.ROOT, "%s pair %d: candidate %.3f s, baseline %.3f s, ratio %.2f%n", label,
+                    pair, candidateRun[0], baselineRun[0], baselineRun[0] / candidateRun[0]);
+        }
+        return new Result(tokens, tokens / JavaRunner.median(candidateSeconds),
+                tokens / JavaRunner.median(baselineSeconds), JavaRunner.median(ratios),
+                ratios.stream().mapToDouble(d -> d).min().orElse(0),
+                ratios.stream().mapToDouble(d -> d).max().orElse(0), warm.size());
+    }
+
+    /** "the median of N interleaved pairs ..." for a report's method paragraph. */
+    String method() {
+        return String.format(Locale.ROOT, "%d interleaved pairs per configuration, alternating which runs first, "
+                + "after warm-up pairs repeated until the last three agreed within %.0f%%; tok/s are medians, the "
+                + "ratio is the median of the pairs' ratios (range beside it)", pairs, 100 * steady.tolerance);
+    }
+
+    /** @return {seconds, target tokens} of one run */
+    private static double[] timed(Supplier<List<TranslationOutcome>> run) {
+        long began = System.nanoTime();
+        List<TranslationOutcome> outcomes = run.get();
+        double seconds = (System.nanoTime() - began) / 1e9;
+        return new double[] {seconds, JavaRunner.targetTokens(outcomes)};
+    }
+}
