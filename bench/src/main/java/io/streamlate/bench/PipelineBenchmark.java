@@ -81,7 +81,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     BenchmarkInputs inputs = new BenchmarkInputs();
 
     @Option(names = "-n", description = "first N sentences (default: ${DEFAULT-VALUE})")
-    int count = 400;
+    int count = 2000;
 
     @Mixin
     SteadyState steady = new SteadyState(10);
