@@ -22,7 +22,7 @@ from nmt import ModelConfig
 
 def average_state(paths: list[Path]) -> dict:
     """Element-wise mean of the snapshots' weights, accumulated in float32, stored back as float16."""
-    states = [torch.load(p, map_location="cpu")["state"] for p in paths]
+    states = [torch.load(p, map_location="cpu", weights_only=False)["state"] for p in paths]
     averaged = {}
     for key, first in states[0].items():
         if first.is_floating_point():
@@ -45,7 +45,7 @@ def main() -> None:
     paths = sorted(args.snapshots.glob("step-*.pt"))[-args.last:]
     if not paths:
         raise SystemExit(f"no snapshots step-*.pt under {args.snapshots}: run train.py with --snapshots")
-    last = torch.load(paths[-1], map_location="cpu")
+    last = torch.load(paths[-1], map_location="cpu", weights_only=False)
     source_sp = spm.SentencePieceProcessor(model_file=str(args.vocab / "source.model"))
     target_sp = spm.SentencePieceProcessor(model_file=str(args.vocab / "target.model"))
     dev = train.encode_file(args.corpus / "dev.tsv", source_sp, target_sp)

@@ -29,7 +29,6 @@ import shutil
 import time
 from pathlib import Path
 
-import sentencepiece as spm
 import torch
 
 from nmt import ModelConfig, Seq2Seq
@@ -179,7 +178,8 @@ def save_state(path: Path, config: ModelConfig, state: dict, history: dict) -> N
 
 
 def load(path: Path) -> tuple[Seq2Seq, dict]:
-    saved = torch.load(path, map_location="cpu")
+    # the project's own file; PyTorch >= 2.6 would otherwise refuse its history's plain Python values
+    saved = torch.load(path, map_location="cpu", weights_only=False)
     return model_from(saved["config"], saved["state"]), saved["history"]
 
 
@@ -216,6 +216,7 @@ def main() -> None:
     configure_threads(args.device)
     torch.manual_seed(args.seed)
 
+    import sentencepiece as spm  # here, not at the top: loading a checkpoint (load) needs only PyTorch
     source_sp = spm.SentencePieceProcessor(model_file=str(args.vocab / "source.model"))
     target_sp = spm.SentencePieceProcessor(model_file=str(args.vocab / "target.model"))
     train, train_links = training_pairs(args.corpus / "train.tsv", source_sp, target_sp, args.dialogue_repeats,

@@ -29,6 +29,10 @@ final class BenchmarkInputs {
     @Option(names = "--out", description = "results directory (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench/results");
 
+    @Option(names = "--label", description = "appended to the report's name, NAME-DATE-LABEL.md, so that two runs "
+            + "of one benchmark on a day keep both reports")
+    String label;
+
     Path model() {
         return model;
     }
@@ -54,9 +58,9 @@ final class BenchmarkInputs {
                 .toList();
     }
 
-    /** bench/results/NAME-DATE.md (or under --out), its directory created. */
+    /** bench/results/NAME-DATE.md, or NAME-DATE-LABEL.md with --label (under --out), its directory created. */
     Path reportFile(String name) throws IOException {
         Files.createDirectories(out);
-        return out.resolve(name + "-" + LocalDate.now() + ".md");
+        return out.resolve(name + "-" + LocalDate.now() + (label == null ? "" : "-" + label) + ".md");
     }
 }
