@@ -10,7 +10,6 @@ import io.streamlate.model.onnx.SessionSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,23 +35,8 @@ public final class SchedulingBenchmark implements Callable<Integer> {
     @Mixin
     BenchmarkInputs inputs = new BenchmarkInputs();
 
-    @Option(names = "-n", description = "first N sentences (default: ${DEFAULT-VALUE})")
-    int count = 1000;
-
-    @Option(names = "--batch", description = "sentences decoding at once (default: ${DEFAULT-VALUE})")
-    int batch = 64;
-
-    @Option(names = "--beam-sizes", split = ",", description = "default: ${DEFAULT-VALUE}")
-    List<Integer> beamSizes = List.of(1, 4);
-
-    @Option(names = "--pairs", description = "timed pairs per beam size (default: ${DEFAULT-VALUE})")
-    int pairs = 7;
-
     @Mixin
-    SteadyState steady = new SteadyState(8);
-
-    @Option(names = "--threads", description = "ORT intra-op threads (default: ${DEFAULT-VALUE})")
-    int threads = 2;
+    InterleavedPairs interleaved = new InterleavedPairs(7);
 
     private final String[] args;
 
@@ -66,21 +50,19 @@ public final class SchedulingBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<String> sentences = inputs.read(count);
-        InterleavedPairs interleaved = new InterleavedPairs(steady, pairs);
+        List<String> sentences = inputs.read(interleaved.count);
         List<InterleavedPairs.Result> results = new ArrayList<>();
         String modelName;
-        try (Translator translator = Translator.open(inputs.model(), SessionSettings.DEFAULT.withThreads(threads, 1))) {
+        try (Translator translator = Translator.open(inputs.model(),
+                SessionSettings.DEFAULT.withThreads(interleaved.threads, 1))) {
             modelName = translator.manifest().modelId() + " " + translator.manifest().modelVersion();
-            for (int beam : beamSizes) {
-                // The token budget never binds, so the batch size alone decides both schedules.
-                TranslationOptions options = translator.defaultOptions().withBeamSize(beam)
-                        .withBatchLimits(Integer.MAX_VALUE, batch);
-                results.add(interleaved.measure("beam " + beam, () -> translator.translateBatch(sentences, options),
+            for (int beam : interleaved.beamSizes) {
+                TranslationOptions options = interleaved.options(translator, beam);
+                results.add(interleaved.measure(beam, () -> translator.translateBatch(sentences, options),
                         () -> subBatched(translator, sentences, options)));
             }
         }
-        String report = render(modelName, sentences.size(), interleaved, results);
+        String report = render(modelName, sentences.size(), results);
         System.out.print(report);
         Path file = inputs.reportFile("scheduling");
         Files.writeString(file, report, StandardCharsets.UTF_8);
@@ -103,25 +85,14 @@ public final class SchedulingBenchmark implements Callable<Integer> {
         return List.of(outcomes);
     }
 
-    private String render(String modelName, int sentences, InterleavedPairs interleaved,
-                          List<InterleavedPairs.Result> results) {
+    private String render(String modelName, int sentences, List<InterleavedPairs.Result> results) {
         StringBuilder out = new StringBuilder("# Continuous batching vs sub-batches\n\n");
-        out.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s, %d decoding at once, %d "
-                        + "threads, %d cores. Continuous: `translateBatch`, one search whose finished sentences' "
-                        + "places go to the next waiting ones, shortest first. Sub-batches: length-sorted, each "
-                        + "decoded to its longest output (`translateTokenized` per sub-batch). %s. Tokens are target "
-                        + "subwords, EOS excluded, the same in both.%n%n",
-                modelName, inputs.model(), sentences, inputs.sentenceFile(), batch, threads,
-                Runtime.getRuntime().availableProcessors(), interleaved.method()));
-        out.append("| decoding | target tokens | continuous tok/s | sub-batches tok/s | continuous / sub-batches "
-                + "| range | warm-up pairs |\n|---|---:|---:|---:|---:|---|---:|\n");
-        for (int i = 0; i < results.size(); i++) {
-            InterleavedPairs.Result r = results.get(i);
-            int beam = beamSizes.get(i);
-            out.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2fx | %.2f-%.2f | %d |%n",
-                    beam == 1 ? "greedy" : "beam " + beam, r.tokens(), r.candidateTokensPerSecond(),
-                    r.baselineTokensPerSecond(), r.ratio(), r.lowest(), r.highest(), r.warmups()));
-        }
+        out.append(String.format(Locale.ROOT, "Model %s (%s), first %d sentences of %s. Continuous: `translateBatch`, "
+                        + "one search whose finished sentences' places go to the next waiting ones, shortest first. "
+                        + "Sub-batches: length-sorted, each decoded to its longest output (`translateTokenized` per "
+                        + "sub-batch). %s.%n%n", modelName, inputs.model(), sentences, inputs.sentenceFile(),
+                interleaved.method()));
+        out.append(InterleavedPairs.table("continuous", "sub-batches", results));
         out.append("\nCommand (from the repository root):\n\n    mvn -q install -DskipTests && mvn -q -pl bench "
                 + "exec:java -Dexec.mainClass=io.streamlate.bench.SchedulingBenchmark -Dexec.args=\"")
                 .append(String.join(" ", args)).append("\"\n");
