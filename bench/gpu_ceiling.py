@@ -45,9 +45,10 @@ STEPS_PER_TIMING = 50
 
 def write_ids(args) -> None:
     import sentencepiece as spm  # here only: the GPU machine reads the ids this writes
+    from export import MAX_SOURCE_LENGTH  # the Java engine truncates sources to this
     sp = spm.SentencePieceProcessor(model_file=str(args.model_dir / "source.model"))
     lines = [line.split("\t", 1)[0] for line in args.sentences.read_text(encoding="utf-8").splitlines() if line.strip()]
-    ids = [piece_ids[:200] for piece_ids in sp.encode(lines[:args.n])]
+    ids = [piece_ids[:MAX_SOURCE_LENGTH] for piece_ids in sp.encode(lines[:args.n])]
     args.write_ids.write_text(json.dumps({"sentences": str(args.sentences), "ids": ids}) + "\n")
     print(f"{len(ids)} sentences of {args.sentences} -> {args.write_ids}")
 

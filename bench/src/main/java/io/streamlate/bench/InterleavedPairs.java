@@ -42,9 +42,9 @@ final class InterleavedPairs {
         this.pairs = pairs;
     }
 
-    /** The translator's default decoding at {@code beam}, the batch size alone deciding how many decode at once. */
+    /** The translator's default decoding at {@code beam}, at this comparison's batch size. */
     TranslationOptions options(Translator translator, int beam) {
-        return translator.defaultOptions().withBeamSize(beam).withBatchLimits(Integer.MAX_VALUE, batch);
+        return JavaRunner.options(translator, beam, batch);
     }
 
     /**
@@ -70,7 +70,7 @@ final class InterleavedPairs {
         String label = decoding(beam);
         List<Double> warm = new ArrayList<>();
         while (steady.needsWarmup(warm)) {
-            warm.add(timed(candidate)[0] + timed(baseline)[0]);
+            warm.add(JavaRunner.timed(candidate)[0] + JavaRunner.timed(baseline)[0]);
             System.out.printf(Locale.ROOT, "%s warm-up %d: %.2f s for both%n", label, warm.size(),
                     warm.get(warm.size() - 1));
         }
@@ -79,8 +79,8 @@ final class InterleavedPairs {
         List<Double> baselineSeconds = new ArrayList<>();
         long tokens = 0;
         for (int pair = 0; pair < pairs; pair++) {
-            double[] first = timed(pair % 2 == 0 ? candidate : baseline);
-            double[] second = timed(pair % 2 == 0 ? baseline : candidate);
+            double[] first = JavaRunner.timed(pair % 2 == 0 ? candidate : baseline);
+            double[] second = JavaRunner.timed(pair % 2 == 0 ? baseline : candidate);
             double[] candidateRun = pair % 2 == 0 ? first : second;
             double[] baselineRun = pair % 2 == 0 ? second : first;
             if (candidateRun[1] != baselineRun[1]) {
@@ -124,13 +124,5 @@ final class InterleavedPairs {
 
     private static String decoding(int beam) {
         return beam == 1 ? "greedy" : "beam " + beam;
-    }
-
-    /** @return {seconds, target tokens} of one run */
-    private static double[] timed(Supplier<List<TranslationOutcome>> run) {
-        long began = System.nanoTime();
-        List<TranslationOutcome> outcomes = run.get();
-        double seconds = (System.nanoTime() - began) / 1e9;
-        return new double[] {seconds, JavaRunner.targetTokens(outcomes)};
     }
 }

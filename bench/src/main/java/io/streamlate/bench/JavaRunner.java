@@ -6,6 +6,7 @@ import io.streamlate.model.Translator;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Times the Java engine: all sentences per run, the batch size as how many decode at once, after
@@ -23,8 +24,7 @@ final class JavaRunner {
 
     Measurement measure(List<String> sentences, int beam, int batch) {
         // The token budget never binds here, so the batch size alone decides the sub-batches, as on the torch side.
-        TranslationOptions options = translator.defaultOptions().withBeamSize(beam)
-                .withBatchLimits(Integer.MAX_VALUE, batch);
+        TranslationOptions options = options(translator, beam, batch);
         List<Double> warm = new ArrayList<>();
         while (steady.needsWarmup(warm)) {
             warm.add(run(sentences, options)[0]);
@@ -43,8 +43,18 @@ final class JavaRunner {
 
     /** @return {seconds, target tokens} of one run over all sentences */
     private double[] run(List<String> sentences, TranslationOptions options) {
+        return timed(() -> translator.translateBatch(sentences, options));
+    }
+
+    /** The translator's default decoding at {@code beam}, the batch size alone deciding how many decode at once. */
+    static TranslationOptions options(Translator translator, int beam, int batch) {
+        return translator.defaultOptions().withBeamSize(beam).withBatchLimits(Integer.MAX_VALUE, batch);
+    }
+
+    /** @return {seconds, target tokens} of one run */
+    static double[] timed(Supplier<List<TranslationOutcome>> run) {
         long began = System.nanoTime();
-        List<TranslationOutcome> outcomes = translator.translateBatch(sentences, options);
+        List<TranslationOutcome> outcomes = run.get();
         double seconds = (System.nanoTime() - began) / 1e9;
         return new double[] {seconds, targetTokens(outcomes)};
     }
