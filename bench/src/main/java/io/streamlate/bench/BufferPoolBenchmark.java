@@ -75,7 +75,7 @@ public final class BufferPoolBenchmark implements Callable<Integer> {
     private String render(String modelName, int sentences, SessionSettings settings,
                           List<InterleavedPairs.Result> results) {
         StringBuilder out = new StringBuilder("# Recycled encoder-state buffers vs fresh ones\n\n");
-        out.append(String.format(Locale.ROOT, "Model %s (%s, %s), first %d sentences of %s, continuous batching. "
+        out.append(String.format(Locale.ROOT, "Model %s (%s, %s), first %d sentences of %s, length-sorted sub-batches. "
                         + "Recycled: bufferPoolBytes %d (the default). Fresh: bufferPoolBytes 0, a new direct buffer "
                         + "for every encoder run and memory gather. %s.%n%n", modelName, inputs.model(), precisionKey,
                 sentences, inputs.sentenceFile(), settings.bufferPoolBytes(), interleaved.method()));

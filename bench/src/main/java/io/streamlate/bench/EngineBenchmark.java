@@ -226,9 +226,9 @@ public final class EngineBenchmark implements Callable<Integer> {
                         + "average), %d threads (ORT intra-op, torch.set_num_threads), %d cores. Each Java figure "
                         + "is the median of %d timed runs after warm-up runs repeated until the last three agreed "
                         + "within %.0f%% (count and spread of the timed runs below). Tokens are target subwords, "
-                        + "EOS excluded. Batch is how many sentences decode at once: the engine batches "
-                        + "continuously (a finished sentence's place goes to the next waiting one), PyTorch greedy "
-                        + "in length-sorted chunks; PyTorch beam is decode.beam, one sentence at a time.%n%n", modelName,
+                        + "EOS excluded. Batch is how many sentences decode at once: the engine and PyTorch greedy "
+                        + "decode length-sorted sub-batches of that many, each to its longest output; PyTorch beam is "
+                        + "decode.beam, one sentence at a time.%n%n", modelName,
                 inputs.model(), sentences, source, meanSourceTokens, threads,
                 Runtime.getRuntime().availableProcessors(), steady.repeats, 100 * steady.tolerance));
         out.append("| decoding | batch |");

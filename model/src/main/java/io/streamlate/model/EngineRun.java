@@ -1,7 +1,6 @@
 package io.streamlate.model;
 
 import io.streamlate.model.TranslationException.Reason;
-import io.streamlate.model.decoding.BatchCapacity;
 import io.streamlate.model.decoding.DecodingStrategy;
 import io.streamlate.model.decoding.FinishedSentences;
 import io.streamlate.model.decoding.Hypothesis;
@@ -16,7 +15,7 @@ import java.util.function.IntFunction;
 
 /**
  * One engine call over inputs already tokenised: the inputs the engine rejects fail alone, the rest go through the
- * sessions together (one search under a batch capacity, or teacher forcing of one planned batch), and an inference
+ * sessions together (one search, or teacher forcing, of one planned batch), and an inference
  * failure fails only those not answered yet. Each outcome goes to the call's {@link OutcomeSink} as it is known.
  */
 final class EngineRun {
@@ -31,9 +30,8 @@ final class EngineRun {
         this.assembler = assembler;
     }
 
-    /** @param capacity how many of the sentences decode at once (the search admits the rest as others finish) */
-    void translate(List<Tokenized.Sentence> sentences, TranslationOptions options, BatchCapacity capacity,
-                   OutcomeSink sink) {
+    /** The sentences decode at once, as one batch. */
+    void translate(List<Tokenized.Sentence> sentences, TranslationOptions options, OutcomeSink sink) {
         List<Integer> valid = new ArrayList<>();
         for (int i = 0; i < sentences.size(); i++) {
             if (sentences.get(i).ids().length == 0) {
@@ -47,7 +45,7 @@ final class EngineRun {
                 new SearchLimits(options.maxLengthA(), options.maxLengthB()),
                 manifest.specialTokens().bos(), manifest.specialTokens().eos());
         int[][] ids = valid.stream().map(i -> sentences.get(i).ids()).toArray(int[][]::new);
-        run(valid, sink, finished -> strategy.decode(sessions, ids, capacity, finished),
+        run(valid, sink, finished -> strategy.decode(sessions, ids, finished),
                 (k, hypothesis) -> assembler.assemble(sentences.get(valid.get(k)), hypothesis, options.linkRule()));
     }
 

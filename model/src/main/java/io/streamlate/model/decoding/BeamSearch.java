@@ -36,27 +36,29 @@ public final class BeamSearch implements DecodingStrategy {
     }
 
     @Override
-    public void decode(ModelSessions model, int[][] sources, BatchCapacity capacity, FinishedSentences finished) {
+    public void decode(ModelSessions model, int[][] sources, FinishedSentences finished) {
         if (sources.length == 0) {
             return;
         }
         SentenceBeams[] sentences = new SentenceBeams[sources.length];
-        SentenceQueue waiting = new SentenceQueue(sources, capacity);
-        try (Memory memory = new Memory(model, sources)) {
-            int[] first = waiting.take(0, 0);
-            start(first, sources, sentences);
-            FloatMatrix state = memory.admit(new int[0], first);
-            List<Integer> order = residents(first, sentences); // sentences in the order of their rows
-            long[] previous = new long[first.length];
+        for (int s = 0; s < sources.length; s++) {
+            sentences[s] = new SentenceBeams(sources[s].length, limits.maxTargetLength(sources[s].length));
+        }
+        try (Memory memory = new Memory(model.encode(sources))) {
+            FloatMatrix state = memory.initialState;
+            int[] layout = new int[sources.length]; // row -> sentence of the current step's rows
+            for (int s = 0; s < sources.length; s++) {
+                layout[s] = s;
+            }
+            List<Integer> order = residents(layout, sentences); // sentences in the order of their rows
+            long[] previous = new long[sources.length];
             Arrays.fill(previous, bos);
             StepBuffers buffers = new StepBuffers();
-            while (!order.isEmpty()) {
+            while (true) {
                 Step out = Step.run(model, previous, state, memory.rows(), 2 * beamSize, buffers);
                 List<int[]> next = new ArrayList<>(); // per next row: {parent row, token, sentence}
                 int offset = 0;
                 int live = 0;
-                int liveSentences = 0;
-                int longest = 0;
                 boolean rowsPerSentenceChanged = false;
                 for (int s : order) {
                     SentenceBeams sentence = sentences[s];
@@ -76,49 +78,33 @@ public final class BeamSearch implements DecodingStrategy {
                             next.add(new int[] {offset + sentence.parentRows.get(i), sentence.tokens.get(i), s});
                         }
                         live += sentence.parentRows.size();
-                        liveSentences++;
-                        longest = Math.max(longest, sentence.sourceLength);
                         rowsPerSentenceChanged |= sentence.parentRows.size() != rows;
                     }
                     offset += rows;
                 }
-                boolean admit = waiting.worthAdmitting(liveSentences, longest);
-                if (live == 0 && !admit) {
+                if (live == 0) {
                     break;
                 }
-                boolean gather = admit || rowsPerSentenceChanged || live <= SHRINK_AT * next.size();
+                boolean gather = rowsPerSentenceChanged || live <= SHRINK_AT * next.size();
                 if (gather) {
                     next.removeIf(row -> sentences[row[2]].done);
                 }
-                int[] admitted = admit ? waiting.take(liveSentences, longest) : new int[0];
                 int[] parents = new int[next.size()];
-                int[] layout = new int[next.size() + admitted.length]; // row -> sentence of the next step's rows
-                previous = new long[layout.length];
+                layout = new int[next.size()];
+                previous = new long[next.size()];
                 for (int i = 0; i < next.size(); i++) {
                     parents[i] = next.get(i)[0];
                     previous[i] = next.get(i)[1];
                     layout[i] = next.get(i)[2];
                 }
-                System.arraycopy(admitted, 0, layout, next.size(), admitted.length);
-                Arrays.fill(previous, next.size(), layout.length, bos);
-                start(admitted, sources, sentences);
                 order = residents(layout, sentences);
-                state = out.state().gatherRows(parents, admitted.length == 0 ? null
-                        : memory.admit(Arrays.copyOf(layout, next.size()), admitted));
+                state = out.state().gatherRows(parents);
                 if (gather) {
                     // Memory depends only on the sentence, so it is re-gathered only when the rows per sentence
-                    // change (the first expansion to beam size, an admission) or enough of the batch finished,
-                    // not on reordering.
+                    // change (the first expansion to beam size) or enough of the batch finished, not on reordering.
                     memory.layOut(layout);
                 }
             }
-        }
-    }
-
-    /** Starts the search state of newly admitted sentences. */
-    private void start(int[] admitted, int[][] sources, SentenceBeams[] sentences) {
-        for (int s : admitted) {
-            sentences[s] = new SentenceBeams(sources[s].length, limits.maxTargetLength(sources[s].length));
         }
     }
 
@@ -223,54 +209,22 @@ public final class BeamSearch implements DecodingStrategy {
     }
 
     /**
-     * The encoder memory of the resident sentences, one row per sentence, and laid out one row per step row (each
+     * The encoder memory of the search's sentences, one row per sentence, and laid out one row per step row (each
      * sentence's memory repeated for its hypotheses), which is what the steps read.
      */
     private static final class Memory implements AutoCloseable {
-        private final ModelSessions model;
-        private final int[][] sources;
-        private final int[] sentenceRow; // sentence -> its row of perSentence, or -1
-        private EncoderStates perSentence;
+        final FloatMatrix initialState;
+        private final EncoderStates perSentence;
         private EncoderStates laidOut; // null: the step rows are perSentence's, in order
 
-        Memory(ModelSessions model, int[][] sources) {
-            this.model = model;
-            this.sources = sources;
-            this.sentenceRow = new int[sources.length];
-            Arrays.fill(sentenceRow, -1);
-        }
-
-        /**
-         * Encodes the admitted sentences and keeps, beside them, the memory of the sentences in {@code keptLayout}.
-         *
-         * @return the admitted sentences' initial decoder states, in order
-         */
-        FloatMatrix admit(int[] keptLayout, int[] admitted) {
-            EncoderOutput encoded = model.encode(SentenceQueue.sourcesOf(sources, admitted));
-            int[] kept = Arrays.stream(keptLayout).distinct().toArray();
-            if (perSentence == null) {
-                perSentence = encoded.states();
-            } else {
-                int[] keptRows = Arrays.stream(kept).map(s -> sentenceRow[s]).toArray();
-                try (EncoderStates added = encoded.states()) {
-                    EncoderStates next = perSentence.gather(keptRows, added);
-                    perSentence.close();
-                    perSentence = next;
-                }
-                Arrays.fill(sentenceRow, -1);
-            }
-            for (int i = 0; i < kept.length; i++) {
-                sentenceRow[kept[i]] = i;
-            }
-            for (int i = 0; i < admitted.length; i++) {
-                sentenceRow[admitted[i]] = kept.length + i;
-            }
-            return encoded.initialState();
+        Memory(EncoderOutput encoded) {
+            this.perSentence = encoded.states();
+            this.initialState = encoded.initialState();
         }
 
         /** Lays the memory out for the next step's rows: row i gets sentence {@code layout[i]}'s memory. */
         void layOut(int[] layout) {
-            EncoderStates next = perSentence.gather(Arrays.stream(layout).map(s -> sentenceRow[s]).toArray());
+            EncoderStates next = perSentence.gather(layout);
             if (laidOut != null) {
                 laidOut.close();
             }

@@ -4,29 +4,24 @@ import io.streamlate.model.onnx.ModelSessions;
 
 import java.util.List;
 
-/** A search over the decoder (greedy or beam) for the sources of one engine call. */
+/** A search over the decoder (greedy or beam) for the sources of one batch, all decoding at once. */
 public interface DecodingStrategy {
 
     /**
-     * Decodes every source, at most {@code capacity} of them at once: the search starts with the shortest that fit
-     * and admits waiting ones as others finish. A sentence's result does not depend on which others share its
-     * steps.
+     * Decodes every source in one batch from start to end; a finished sentence's rows leave the batch as others
+     * finish. A sentence's result does not depend on which others share its steps.
      *
      * @param sources  source ids per sentence (no BOS/EOS, at least one id each)
-     * @param finished hears each sentence's hypothesis as its search ends, before the search returns
+     * @param finished hears each sentence's hypothesis (by its index in {@code sources}) as its search ends, before
+     *                 the search returns
      */
-    void decode(ModelSessions model, int[][] sources, BatchCapacity capacity, FinishedSentences finished);
+    void decode(ModelSessions model, int[][] sources, FinishedSentences finished);
 
-    /** As {@link #decode(ModelSessions, int[][], BatchCapacity, FinishedSentences)}, one hypothesis per source. */
-    default List<Hypothesis> decode(ModelSessions model, int[][] sources, BatchCapacity capacity) {
-        Hypothesis[] hypotheses = new Hypothesis[sources.length];
-        decode(model, sources, capacity, (source, hypothesis) -> hypotheses[source] = hypothesis);
-        return List.of(hypotheses);
-    }
-
-    /** Decodes every source in one batch from start to end. */
+    /** As {@link #decode(ModelSessions, int[][], FinishedSentences)}, one hypothesis per source. */
     default List<Hypothesis> decode(ModelSessions model, int[][] sources) {
-        return decode(model, sources, BatchCapacity.all(sources.length));
+        Hypothesis[] hypotheses = new Hypothesis[sources.length];
+        decode(model, sources, (source, hypothesis) -> hypotheses[source] = hypothesis);
+        return List.of(hypotheses);
     }
 
     /** Greedy for beam size 1 (identical results, less bookkeeping), beam search otherwise. */

@@ -13,15 +13,14 @@ import java.util.List;
 /**
  * Batched greedy search, step for step the reference decode.greedy: argmax (first index on ties), a sentence
  * stops at EOS (whose attention row is kept) or once it has its maximum number of tokens. Rows are independent, so
- * a finished row left in the batch changes nothing for the others, and neither does a sentence admitted beside
- * them (continuous batching: {@link BatchCapacity}).
+ * a finished row left in the batch changes nothing for the others.
  */
 public final class GreedySearch implements DecodingStrategy {
 
     private static final int FINISHED = -1;
     /**
-     * Finished rows stay in the batch, computed and ignored, until at most this share of it is live, or until
-     * waiting sentences are admitted; then memory, mask and state are gathered for the live rows. Gathering copies
+     * Finished rows stay in the batch, computed and ignored, until at most this share of it is live; then memory,
+     * mask and state are gathered for the live rows. Gathering copies
      * the whole memory, so doing it at every finish would make a batch's cost grow with the square of its size;
      * this way at most a quarter of a step's rows are wasted and a batch of 64 gathers about a dozen times.
      */
@@ -38,14 +37,16 @@ public final class GreedySearch implements DecodingStrategy {
     }
 
     @Override
-    public void decode(ModelSessions model, int[][] sources, BatchCapacity capacity, FinishedSentences finished) {
+    public void decode(ModelSessions model, int[][] sources, FinishedSentences finished) {
         if (sources.length == 0) {
             return;
         }
         Partial[] partials = new Partial[sources.length];
-        SentenceQueue waiting = new SentenceQueue(sources, capacity);
-        try (Batch batch = new Batch(model, sources, partials)) {
-            batch.refill(new int[0], waiting.take(0, 0));
+        for (int sentence = 0; sentence < sources.length; sentence++) {
+            int length = sources[sentence].length;
+            partials[sentence] = new Partial(length, limits.maxTargetLength(length));
+        }
+        try (Batch batch = new Batch(model.encode(sources), bos)) {
             StepBuffers buffers = new StepBuffers();
             while (batch.live > 0) {
                 Step out = Step.run(model, batch.previous, batch.state, batch.states, 1, buffers);
@@ -70,66 +71,36 @@ public final class GreedySearch implements DecodingStrategy {
                     }
                 }
                 batch.state = out.state();
-                int longest = waiting.isEmpty() ? 0 : batch.longestLive();
-                boolean admit = waiting.worthAdmitting(batch.live, longest);
-                if (admit || batch.live > 0 && batch.live <= SHRINK_AT * batch.rows.length) {
-                    batch.refill(batch.liveRows(), admit ? waiting.take(batch.live, longest) : new int[0]);
+                if (batch.live > 0 && batch.live <= SHRINK_AT * batch.rows.length) {
+                    batch.keepLive();
                 }
             }
         }
     }
 
     /** The rows of the current step: which sentence each decodes, its last token and state, and the memory. */
-    private final class Batch implements AutoCloseable {
-        private final ModelSessions model;
-        private final int[][] sources;
-        private final Partial[] partials;
-        int[] rows = new int[0]; // batch row -> sentence, or FINISHED
+    private static final class Batch implements AutoCloseable {
+        int[] rows; // batch row -> sentence, or FINISHED
         int live;
-        long[] previous = new long[0];
+        long[] previous;
         FloatMatrix state;
         EncoderStates states;
 
-        Batch(ModelSessions model, int[][] sources, Partial[] partials) {
-            this.model = model;
-            this.sources = sources;
-            this.partials = partials;
-        }
-
-        /**
-         * Keeps the listed rows, in that order, and appends one row per admitted sentence, encoded now and fed BOS:
-         * one gather of the memory either way.
-         */
-        void refill(int[] kept, int[] admitted) {
-            long[] keptPrevious = select(previous, kept);
-            int[] keptRows = selectInts(rows, kept);
-            if (admitted.length == 0) {
-                replaceStates(states.gather(kept));
-                state = state.gatherRows(kept);
-            } else {
-                for (int sentence : admitted) {
-                    int length = sources[sentence].length;
-                    partials[sentence] = new Partial(length, limits.maxTargetLength(length));
-                }
-                EncoderOutput encoded = model.encode(SentenceQueue.sourcesOf(sources, admitted));
-                if (states == null) {
-                    states = encoded.states();
-                    state = encoded.initialState();
-                } else {
-                    try (EncoderStates added = encoded.states()) {
-                        replaceStates(states.gather(kept, added));
-                    }
-                    state = state.gatherRows(kept, encoded.initialState());
-                }
+        /** Every sentence of the search, one row each in order, fed BOS. */
+        Batch(EncoderOutput encoded, int bos) {
+            states = encoded.states();
+            state = encoded.initialState();
+            rows = new int[states.rows()];
+            for (int row = 0; row < rows.length; row++) {
+                rows[row] = row;
             }
-            rows = Arrays.copyOf(keptRows, kept.length + admitted.length);
-            System.arraycopy(admitted, 0, rows, kept.length, admitted.length);
-            previous = Arrays.copyOf(keptPrevious, rows.length);
-            Arrays.fill(previous, kept.length, rows.length, bos);
             live = rows.length;
+            previous = new long[rows.length];
+            Arrays.fill(previous, bos);
         }
 
-        int[] liveRows() {
+        /** Gathers memory, mask, state and last tokens of the live rows, in order: one copy of the memory. */
+        void keepLive() {
             int[] kept = new int[live];
             int next = 0;
             for (int row = 0; row < rows.length; row++) {
@@ -137,29 +108,17 @@ public final class GreedySearch implements DecodingStrategy {
                     kept[next++] = row;
                 }
             }
-            return kept;
-        }
-
-        int longestLive() {
-            int longest = 0;
-            for (int sentence : rows) {
-                if (sentence != FINISHED) {
-                    longest = Math.max(longest, sources[sentence].length);
-                }
-            }
-            return longest;
-        }
-
-        private void replaceStates(EncoderStates next) {
+            EncoderStates gathered = states.gather(kept);
             states.close();
-            states = next;
+            states = gathered;
+            state = state.gatherRows(kept);
+            previous = select(previous, kept);
+            rows = selectInts(rows, kept);
         }
 
         @Override
         public void close() {
-            if (states != null) {
-                states.close();
-            }
+            states.close();
         }
     }
 

@@ -111,29 +111,13 @@ public final class EncoderStates implements AutoCloseable {
      * to the longest of those rows.
      */
     public EncoderStates gather(int[] rowIndices) {
-        return gather(rowIndices, null);
-    }
-
-    /**
-     * New states whose first rows are this one's {@code rowIndices} (as {@link #gather(int[])}) and whose last rows
-     * are every row of {@code appended} (same width; null for none), padded to the longest of them all: how a
-     * search admits newly encoded sentences beside the ones it keeps.
-     */
-    public EncoderStates gather(int[] rowIndices, EncoderStates appended) {
-        int extra = appended == null ? 0 : appended.rows();
-        int[] gathered = new int[rowIndices.length + extra];
+        int[] gathered = new int[rowIndices.length];
         for (int i = 0; i < rowIndices.length; i++) {
             gathered[i] = lengths[rowIndices[i]];
-        }
-        for (int i = 0; i < extra; i++) {
-            gathered[rowIndices.length + i] = appended.lengths[i];
         }
         EncoderStates out = allocate(environment, pool, gathered, width);
         for (int i = 0; i < rowIndices.length; i++) {
             out.copyRow(this, rowIndices[i], i);
-        }
-        for (int i = 0; i < extra; i++) {
-            out.copyRow(appended, i, rowIndices.length + i);
         }
         return out;
     }

@@ -22,22 +22,10 @@ public record FloatMatrix(float[] data, int rows, int columns) {
 
     /** The rows listed, in that order (rows may repeat). */
     public FloatMatrix gatherRows(int[] rowIndices) {
-        return gatherRows(rowIndices, null);
-    }
-
-    /** The rows listed, in that order, then every row of {@code appended} (same columns; null for none). */
-    public FloatMatrix gatherRows(int[] rowIndices, FloatMatrix appended) {
-        int extra = appended == null ? 0 : appended.rows;
-        if (extra > 0 && appended.columns != columns) {
-            throw new IllegalArgumentException(appended.columns + " columns cannot follow " + columns);
-        }
-        float[] out = new float[(rowIndices.length + extra) * columns];
+        float[] out = new float[rowIndices.length * columns];
         for (int i = 0; i < rowIndices.length; i++) {
             System.arraycopy(data, rowIndices[i] * columns, out, i * columns, columns);
         }
-        if (extra > 0) {
-            System.arraycopy(appended.data, 0, out, rowIndices.length * columns, extra * columns);
-        }
-        return new FloatMatrix(out, rowIndices.length + extra, columns);
+        return new FloatMatrix(out, rowIndices.length, columns);
     }
 }

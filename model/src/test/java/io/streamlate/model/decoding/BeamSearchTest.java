@@ -14,8 +14,6 @@ import io.streamlate.model.tokenize.SentencePieceTokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,10 +70,7 @@ class BeamSearchTest {
         List<Hypothesis> batched = greedy.decode(model, sources);
 
         for (int i = 0; i < sources.length; i++) {
-            Hypothesis alone = greedy.decode(model, new int[][] {sources[i]}).get(0);
-            assertThat(batched.get(i).ids()).as("sentence %d", i).containsExactly(alone.ids());
-            assertThat(batched.get(i).logProb()).isCloseTo(alone.logProb(), within(1e-4));
-            assertThat(batched.get(i).attention()).hasSameSizeAs(alone.attention());
+            assertSameAsAlone(i, batched.get(i), greedy.decode(model, new int[][] {sources[i]}).get(0));
         }
     }
 
@@ -84,35 +79,21 @@ class BeamSearchTest {
         List<Hypothesis> batched = beam(4).decode(model, sources);
 
         for (int i = 0; i < sources.length; i++) {
-            Hypothesis alone = beam(4).decode(model, new int[][] {sources[i]}).get(0);
-            assertThat(batched.get(i).ids()).as("sentence %d", i).containsExactly(alone.ids());
-            assertThat(batched.get(i).logProb()).isCloseTo(alone.logProb(), within(1e-4));
+            assertSameAsAlone(i, batched.get(i), beam(4).decode(model, new int[][] {sources[i]}).get(0));
         }
     }
 
     /**
-     * Continuous batching: with fewer places than sentences, waiting sentences take the rows of finished ones
-     * (greedy and beam), and each sentence's result is still the one it gets alone.
+     * Rows are independent: a sentence decoded beside others, whose rows leave the batch as they finish (memory
+     * re-gathered and re-padded), gets the tokens, score and attention it gets alone.
      */
-    @ParameterizedTest(name = "beam {0}, {1} sentences, {2} tokens at once")
-    @CsvSource({"1, 1, 1000", "1, 2, 1000", "1, 3, 1000", "1, 8, 40", "4, 1, 1000", "4, 2, 1000", "4, 3, 1000",
-            "4, 8, 40"})
-    void sentencesAdmittedAsOthersFinishGetTheirResultAlone(int beamSize, int sentences, long tokens) {
-        DecodingStrategy search = DecodingStrategy.of(beamSize, 1.0, LIMITS, manifest.specialTokens().bos(),
-                manifest.specialTokens().eos());
-
-        List<Hypothesis> results = search.decode(model, sources, new BatchCapacity(sentences, tokens));
-
-        assertThat(results).hasSameSizeAs(SENTENCES);
-        for (int i = 0; i < sources.length; i++) {
-            Hypothesis alone = search.decode(model, new int[][] {sources[i]}).get(0);
-            assertThat(results.get(i).ids()).as("sentence %d", i).containsExactly(alone.ids());
-            assertThat(results.get(i).logProb()).isCloseTo(alone.logProb(), within(1e-4));
-            assertThat(results.get(i).attention()).hasSameSizeAs(alone.attention());
-            for (int row = 0; row < alone.attention().size(); row++) {
-                assertThat(results.get(i).attention().get(row)).as("sentence %d row %d", i, row)
-                        .containsExactly(alone.attention().get(row), within(1e-5f));
-            }
+    private static void assertSameAsAlone(int sentence, Hypothesis batched, Hypothesis alone) {
+        assertThat(batched.ids()).as("sentence %d", sentence).containsExactly(alone.ids());
+        assertThat(batched.logProb()).isCloseTo(alone.logProb(), within(1e-4));
+        assertThat(batched.attention()).hasSameSizeAs(alone.attention());
+        for (int row = 0; row < alone.attention().size(); row++) {
+            assertThat(batched.attention().get(row)).as("sentence %d row %d", sentence, row)
+                    .containsExactly(alone.attention().get(row), within(1e-5f));
         }
     }
 
@@ -123,7 +104,7 @@ class BeamSearchTest {
         List<Integer> heard = new ArrayList<>();
         Hypothesis[] hypotheses = new Hypothesis[sources.length];
 
-        greedy.decode(model, sources, BatchCapacity.all(sources.length), (source, hypothesis) -> {
+        greedy.decode(model, sources, (source, hypothesis) -> {
             heard.add(source);
             hypotheses[source] = hypothesis;
         });
@@ -139,9 +120,9 @@ class BeamSearchTest {
 
     @Test
     void aSearchOverNoSentencesReturnsNone() {
-        assertThat(beam(4).decode(model, new int[0][], new BatchCapacity(2, 100))).isEmpty();
+        assertThat(beam(4).decode(model, new int[0][])).isEmpty();
         assertThat(new GreedySearch(LIMITS, manifest.specialTokens().bos(), manifest.specialTokens().eos())
-                .decode(model, new int[0][], new BatchCapacity(2, 100))).isEmpty();
+                .decode(model, new int[0][])).isEmpty();
     }
 
     @Test
