@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The speed aims in one command: the engine benchmark on the 200 test sentences (every variant greedy and
 # beam 4 at batch 1 and 64, PyTorch eager, the sgemm peak and the bound, int8 / float32, BLEU and chrF of both
-# precisions), the same engine at steady state (1,000 sentences: a stream's long run, where continuous batching keeps
-# the batch full), then the pipeline benchmark (pipeline / bare micro-batcher through the broker, p99 at half the
+# precisions), the same engine at steady state (1,000 sentences: a long run, where the last sub-batch's tail weighs
+# little), then the pipeline benchmark (pipeline / bare micro-batcher through the broker, p99 at half the
 # throughput against its bound, where the latency goes). Each prints its ratios and writes its report under
 # bench/results (engine-DATE.md, engine-DATE-1000.md, pipeline-DATE.md); ~25 min.
 #
