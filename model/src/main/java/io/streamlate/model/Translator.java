@@ -183,8 +183,8 @@ public final class Translator implements AutoCloseable {
      * Plans length-sorted sub-batches under the options' limits ({@link TokenBudgetBatcher}) and runs each: on these
      * CPU cores a step costs about in proportion to its rows, so a sub-batch's tail (its longest outputs decoding
      * with few rows left) costs little, while keeping a batch full by admitting waiting sentences made every row pad
-     * to longer sources: 0.97x for greedy, 0.91-0.95x for beam 4 and 0.81x for beam 8
-     * (bench/results/scheduling-2026-12-07.md).
+     * to longer sources: continuous batching ran at 0.93x for greedy, 0.93x for beam 4 and 0.83x for beam 8 of
+     * these sub-batches (bench/results/scheduling-2026-12-07.md, 1,000 sentences; 0.96x, 0.92x, 0.71x on 200).
      */
     private <T extends Tokenized> List<TranslationOutcome> inSubBatches(List<T> inputs, TranslationOptions options,
                                                                          BatchRun<T> batchRun) {

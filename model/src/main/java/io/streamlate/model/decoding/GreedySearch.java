@@ -20,9 +20,9 @@ public final class GreedySearch implements DecodingStrategy {
     private static final int FINISHED = -1;
     /**
      * Finished rows stay in the batch, computed and ignored, until at most this share of it is live; then memory,
-     * mask and state are gathered for the live rows. Gathering copies
-     * the whole memory, so doing it at every finish would make a batch's cost grow with the square of its size;
-     * this way at most a quarter of a step's rows are wasted and a batch of 64 gathers about a dozen times.
+     * mask and state are gathered for the live rows. Gathering copies the whole memory, so doing it at every finish
+     * would make a batch's cost grow with the square of its size; this way at most a quarter of a step's rows are
+     * wasted and a batch of 64 gathers about a dozen times.
      */
     private static final double SHRINK_AT = 0.75;
 
