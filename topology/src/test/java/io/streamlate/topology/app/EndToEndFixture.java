@@ -220,6 +220,16 @@ final class EndToEndFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for readiness on {@code port} to show the registry UP. Readiness shows the registry's last probe, and a
+     * probe through a TLS proxy can meet a transient 502 under load (seen in CI): a real DOWN that the next probe
+     * clears, so a test waits for the state rather than reading it once.
+     */
+    static void awaitRegistryUp(int port, Duration timeout) {
+        await(timeout, () -> "the registry UP in readiness: " + get(port, "/health/ready").body(),
+                () -> get(port, "/health/ready").body().contains("\"name\":\"registry\",\"status\":\"UP\""));
+    }
+
     /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code timeout}. */
     static void await(Duration timeout, Supplier<String> what, BooleanSupplier condition) {
         Await.until(what, timeout, condition);

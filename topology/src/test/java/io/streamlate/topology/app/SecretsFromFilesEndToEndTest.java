@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static io.streamlate.topology.app.EndToEndFixture.awaitRegistryUp;
 import static io.streamlate.topology.app.EndToEndFixture.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -94,7 +95,7 @@ class SecretsFromFilesEndToEndTest {
             int port = service.httpPort().orElseThrow();
 
             assertThat(translated.values()).allSatisfy(text -> assertThat(text).isNotBlank());
-            assertThat(get(port, "/health/ready").body()).contains("\"name\":\"registry\",\"status\":\"UP\"");
+            awaitRegistryUp(port, WAIT);
             assertThat(config.describe()).contains(SaslConfigs.SASL_JAAS_CONFIG + "=[hidden]",
                     SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG + "=[hidden]",
                     RegistryConfig.BASIC_AUTH_USER_INFO + "=[hidden]",

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static io.streamlate.topology.app.EndToEndFixture.TEXTS;
+import static io.streamlate.topology.app.EndToEndFixture.awaitRegistryUp;
 import static io.streamlate.topology.app.EndToEndFixture.event;
 import static io.streamlate.topology.app.EndToEndFixture.get;
 import static io.streamlate.topology.app.EndToEndFixture.send;
@@ -106,7 +107,7 @@ class SecuredRegistryEndToEndTest {
             assertThat(outputs.deadLetters).isEmpty();
             assertThat(config.describe()).contains(RegistryConfig.BASIC_AUTH_USER_INFO + "=[hidden]",
                     TlsSettings.TRUSTSTORE_PASSWORD + "=[hidden]", RegistryConfig.URL + "=" + securedUrl);
-            assertThat(get(port, "/health/ready").body()).contains("\"name\":\"registry\",\"status\":\"UP\"");
+            awaitRegistryUp(port, WAIT);
             assertThat(logs.events()).as("log events captured").isPositive();
             assertNoSecret(logs.text() + get(port, "/metrics").body() + get(port, "/health/ready").body()
                     + get(port, "/health/live").body() + config.describe(), PASSWORD);
