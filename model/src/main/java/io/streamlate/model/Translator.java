@@ -105,7 +105,7 @@ public final class Translator implements AutoCloseable {
     public List<TranslationOutcome> translateBatch(List<String> texts, TranslationOptions options) {
         options.validate();
         List<Tokenized.Sentence> sentences = texts.stream().map(this::tokenize).toList();
-        return inSubBatches(sentences, options, (batch, sink) -> translateTokenized(batch, options, sink));
+        return inSubBatches(sentences, (batch, sink) -> run.translate(batch, options, sink), options);
     }
 
     /**
@@ -120,7 +120,7 @@ public final class Translator implements AutoCloseable {
     public List<TranslationOutcome> alignBatch(List<TextPair> pairs, TranslationOptions options) {
         options.validate();
         List<Tokenized.Pair> tokenized = pairs.stream().map(this::tokenize).toList();
-        return inSubBatches(tokenized, options, (batch, sink) -> alignTokenized(batch, options, sink));
+        return inSubBatches(tokenized, (batch, sink) -> run.align(batch, options, sink), options);
     }
 
     /** Tokenises a text for {@link #translateTokenized}, cut to max_source_length; blank text has no ids. */
@@ -180,19 +180,20 @@ public final class Translator implements AutoCloseable {
     }
 
     /**
-     * Plans length-sorted sub-batches under the options' limits ({@link TokenBudgetBatcher}) and runs each: on these
-     * CPU cores a step costs about in proportion to its rows, so a sub-batch's tail (its longest outputs decoding
-     * with few rows left) costs little, while keeping a batch full by admitting waiting sentences made every row pad
-     * to longer sources: continuous batching ran at 0.93x for greedy, 0.93x for beam 4 and 0.83x for beam 8 of
+     * Plans length-sorted sub-batches under the options' limits (already validated; {@link TokenBudgetBatcher}) and
+     * runs each while the translator is open: on these CPU cores a step costs about in proportion to its rows, so a
+     * sub-batch's tail (its longest outputs decoding with few rows left) costs little, while keeping a batch full by
+     * admitting waiting sentences made every row pad to longer sources: continuous batching ran at 0.93x for greedy, 0.93x for beam 4 and 0.83x for beam 8 of
      * these sub-batches (bench/results/scheduling-2026-12-07.md, 1,000 sentences; 0.96x, 0.92x, 0.71x on 200).
      */
-    private <T extends Tokenized> List<TranslationOutcome> inSubBatches(List<T> inputs, TranslationOptions options,
-                                                                         BatchRun<T> batchRun) {
+    private <T extends Tokenized> List<TranslationOutcome> inSubBatches(List<T> inputs, BatchRun<T> batchRun,
+                                                                         TranslationOptions options) {
         OutcomeSink.Collected outcomes = new OutcomeSink.Collected(inputs.size());
         TokenBudgetBatcher batcher = new TokenBudgetBatcher(options.maxBatchTokens(), options.maxBatchSentences());
         for (SubBatch batch : batcher.plan(inputs.stream().map(Tokenized::cost).toList())) {
-            batchRun.run(batch.indices().stream().map(inputs::get).toList(),
-                    (k, outcome) -> outcomes.accept(batch.indices().get(k), outcome));
+            List<T> inputsOfBatch = batch.indices().stream().map(inputs::get).toList();
+            whileOpen(() -> batchRun.run(inputsOfBatch, (k, outcome) -> outcomes.accept(batch.indices().get(k),
+                    outcome)));
         }
         return outcomes.inInputOrder();
     }

@@ -44,8 +44,9 @@ public final class BeamSearch implements DecodingStrategy {
         for (int s = 0; s < sources.length; s++) {
             sentences[s] = new SentenceBeams(sources[s].length, limits.maxTargetLength(sources[s].length));
         }
-        try (Memory memory = new Memory(model.encode(sources))) {
-            FloatMatrix state = memory.initialState;
+        EncoderOutput encoded = model.encode(sources);
+        try (Memory memory = new Memory(encoded.states())) {
+            FloatMatrix state = encoded.initialState();
             int[] layout = new int[sources.length]; // row -> sentence of the current step's rows
             for (int s = 0; s < sources.length; s++) {
                 layout[s] = s;
@@ -213,13 +214,11 @@ public final class BeamSearch implements DecodingStrategy {
      * sentence's memory repeated for its hypotheses), which is what the steps read.
      */
     private static final class Memory implements AutoCloseable {
-        final FloatMatrix initialState;
         private final EncoderStates perSentence;
         private EncoderStates laidOut; // null: the step rows are perSentence's, in order
 
-        Memory(EncoderOutput encoded) {
-            this.perSentence = encoded.states();
-            this.initialState = encoded.initialState();
+        Memory(EncoderStates perSentence) {
+            this.perSentence = perSentence;
         }
 
         /** Lays the memory out for the next step's rows: row i gets sentence {@code layout[i]}'s memory. */
