@@ -44,12 +44,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -76,6 +78,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private static final LanguagePair PAIR = new LanguagePair("en", "fr");
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration OUTPUT_TIMEOUT = Duration.ofMinutes(3);
+    private static final long ARRIVAL_SEED = 14;
+    /** The service's MicroBatcher workers (its default thread name). */
+    private static final String ENGINE_WORKERS = "streamlate-batcher-worker-";
 
     @Mixin
     BenchmarkInputs inputs = new BenchmarkInputs();
@@ -173,7 +178,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
      * result, at most the batch's engine time), in ms.
      */
     record Latency(double rate, int events, double achievedRate, long p50, long p99, long max, long medianEngine,
-                   List<Part> parts) {
+                   List<Part> parts, CpuShares cpu) {
     }
 
     /** One share of the end-to-end latency, p50 and p99 over the phase's outputs. */
@@ -436,7 +441,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
         int events = Math.max(1, (int) Math.round(rate * seconds));
         long period = (long) (1e9 / rate);
         progress("%s run %d: latency at %.1f events/s for %d s (%d events)", label, id, rate, seconds, events);
-        Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+        // the test file is sorted by text, which groups long strings: replayed in file order, a stretch of them
+        // offers more work than the service does in that time although the rate is half its throughput on average
+        List<String> arrivals = new ArrayList<>(sentences);
+        Collections.shuffle(arrivals, new Random(ARRIVAL_SEED));
         Thread sender = new Thread(() -> {
             long begin = System.nanoTime();
             for (int i = 0; i < events; i++) {
@@ -451,12 +459,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 }
                 String key = "l" + i;
                 Instant now = Instant.now();
-                sentAt.put(key, now.toEpochMilli());
-                send(producer, topics, serializer, key, "live-" + (i % 16), i, sentences.get(i % sentences.size()),
+                send(producer, topics, serializer, key, "live-" + (i % 16), i, arrivals.get(i % arrivals.size()),
                         now);
             }
             producer.flush();
         }, "bench-fixed-rate-producer");
+        CpuShares.Start cpuStart = CpuShares.start(ENGINE_WORKERS);
         long phaseStart = System.nanoTime();
         sender.start();
         List<Output> outputs = new ArrayList<>(events);
@@ -474,6 +482,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             }
         }
         sender.join();
+        CpuShares cpu = CpuShares.until(cpuStart);
         List<Long> latencies = sorted(outputs, Output::latency);
         List<Long> engine = sorted(outputs, Output::inference);
         double achieved = events / ((lastOutput - phaseStart) / 1e9);
@@ -485,7 +494,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         parts.add(part("outside the service: produce to arrival, and output produced to read (commit, fetch)",
                 sorted(outputs, o -> o.latency() - o.inService())));
         return new Latency(rate, events, achieved, percentile(latencies, 50), percentile(latencies, 99),
-                latencies.get(latencies.size() - 1), percentile(engine, 50), parts);
+                latencies.get(latencies.size() - 1), percentile(engine, 50), parts, cpu);
     }
 
     private static List<Long> sorted(List<Output> outputs, ToLongFunction<Output> part) {
@@ -588,7 +597,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         + "timed pairs. Pipeline tokens/s = the bare run's target subwords for these sentences / "
                         + "the pipeline's median time. Latency: event produce time (= the output's record "
                         + "timestamp) to consume time of its Translation (read_committed), at a fixed rate of %s "
-                        + "on the last pipeline run's service; its bound is maxDelay "
+                        + "on the last pipeline run's service, the sentences in an order shuffled once (seed %d: the "
+                        + "file is sorted by text, which groups long strings); its bound is maxDelay "
                         + "+ 2 x the median engine time of that phase's sentences (a sentence waits at most maxDelay "
                         + "for its batch to close and at most one running batch before its own; a sentence's engine "
                         + "time, from its batch's start to its own result, is at most its batch's, so this bound is "
@@ -599,7 +609,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 policy.maxDelay().toMillis(), policy.maxQueued(), policy.workers(),
                 Runtime.getRuntime().availableProcessors(), warmupPairs, 100 * steady.tolerance, steady.repeats,
                 latencyRate > 0 ? String.format(Locale.ROOT, "%.1f events/s (`--latency-rate`)", latencyRate)
-                        : "half the median pipeline throughput", took.toSeconds()));
+                        : "half the median pipeline throughput", ARRIVAL_SEED, took.toSeconds()));
         text.append("| stage | sent/s | target tok/s |\n|---|---:|---:|\n");
         text.append(String.format(Locale.ROOT, "| bare MicroBatcher | %.1f | %.0f |%n", bareSentences, bareTokens));
         text.append(String.format(Locale.ROOT, "| full pipeline | %.1f | %.0f |%n", pipelineSentences,
@@ -618,7 +628,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 text.append(String.format(Locale.ROOT, "| %s | %d | %d |%n", part.name(), part.p50(), part.p99()));
             }
             text.append(String.format(Locale.ROOT, "| %s | %d | %d |%n", alone.name(), alone.p50(), alone.p99()));
-            text.append('\n');
+            text.append(String.format(Locale.ROOT, "%nCPU during the fixed-rate phase, as shares of all %d cores: "
+                    + "%s.%n%n", Runtime.getRuntime().availableProcessors(), latency.cpu().describe("the engine's "
+                    + "workers")));
         }
         if (!sweep.isEmpty()) {
             text.append(String.format(Locale.ROOT, "Sweep: first %d sentences, throughput median of %d, latency for "
