@@ -128,7 +128,7 @@ def test_int8_replaces_every_constant_weight_matmul_and_nothing_else(model, tmp_
     assert len(weighted) == 3  # query, combine, output; the two attention MatMuls multiply activations
     assert sum(n.op_type == "GRU" for n in full.node) == 1
     # the three, and the unrolled GRU's input and recurrent products
-    assert sum(n.op_type == "MatMulInteger" for n in quantised.node) == 5
+    assert sum(n.op_type == "MatMulIntegerToFloat" for n in quantised.node) == 5
     assert sum(n.op_type == "MatMul" for n in quantised.node) == 2
     assert sum(n.op_type == "Gemm" for n in quantised.node) == 0
     assert sum(n.op_type == "GRU" for n in quantised.node) == 0
@@ -138,16 +138,78 @@ def test_int8_replaces_every_constant_weight_matmul_and_nothing_else(model, tmp_
 
 
 def _evaluate(nodes, values):
-    """numpy evaluation of the few operators unrolled_gru writes (onnx 1.12 has no reference evaluator)."""
+    """numpy evaluation of the few operators unrolled_gru and the int8 products write (onnx 1.12 has no reference
+    evaluator)."""
+    def quantize(x, step, zero):  # ONNX QuantizeLinear to uint8: round half to even, saturate
+        return np.clip(np.rint(x / step) + zero, 0, 255).astype(np.uint8)
+
+    def matmul_integer_to_float(a, b, a_scale, b_scale, a_zero, b_zero, bias=0):
+        product = (a.astype(np.int32) - a_zero.astype(np.int32)) @ (b.astype(np.int32) - b_zero.astype(np.int32))
+        return product.astype(np.float32) * (a_scale * b_scale) + bias
+
     operators = {"Squeeze": lambda x, axes: np.squeeze(x, tuple(axes)), "MatMul": np.matmul, "Add": np.add,
                  "Sub": np.subtract, "Mul": np.multiply, "Tanh": np.tanh, "Sigmoid": lambda x: 1 / (1 + np.exp(-x)),
                  "Unsqueeze": lambda x, axes: np.expand_dims(x, tuple(axes)),
-                 "Split": lambda x, sizes: np.split(x, np.cumsum(sizes)[:-1], axis=1)}
+                 "Split": lambda x, sizes: np.split(x, np.cumsum(sizes)[:-1], axis=1),
+                 "QuantizeLinear": quantize, "MatMulIntegerToFloat": matmul_integer_to_float}
     for node in nodes:
         result = operators[node.op_type](*[values[i] for i in node.input])
         for name, value in zip(node.output, result if node.op_type == "Split" else [result]):
             values[name] = value
     return values
+
+
+def test_an_int8_product_gives_each_row_what_it_gives_that_row_alone():
+    generator = np.random.default_rng(5)
+    weight = generator.normal(size=(24, 7)).astype(np.float32)
+    bias = generator.normal(size=7).astype(np.float32)
+    bound = 2.0
+    rows = np.clip(generator.normal(size=(4, 24)), -bound, bound).astype(np.float32)
+    rows[1] = bound * np.sign(rows[1])  # a row at the bound: with one scale per call it would set everyone's
+    rows[2] *= 0.01
+    rows[3] = 0
+    graph = onnx.helper.make_graph([], "product", [], [])
+    nodes = graph_variants._integer_matmul(onnx.helper.make_node("Gemm", ["x", "weight", "bias"], ["y"], name="p"),
+                                           weight, "bias", bound, graph)
+    constants = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    batched = _evaluate(nodes, {**constants, "x": rows, "bias": bias})["y"]
+    for row in range(len(rows)):
+        alone = _evaluate(nodes, {**constants, "x": rows[row:row + 1], "bias": bias})["y"]
+        np.testing.assert_array_equal(alone[0], batched[row])
+    # half an activation step and half a weight step per term, summed over the row
+    step = bound / graph_variants.ACTIVATION_LEVELS
+    weight_step = np.abs(weight).max(axis=0) / graph_variants.WEIGHT_LEVELS
+    worst = (step / 2 * np.abs(weight).sum(axis=0) + np.abs(rows).sum(axis=1, keepdims=True) * weight_step / 2
+             + len(weight) * step * weight_step / 4)
+    assert np.all(np.abs(batched - (rows @ weight + bias)) <= worst + 1e-5)
+    np.testing.assert_array_equal(batched[3], bias)
+
+
+def test_int8_quantises_each_input_against_the_bound_the_graph_gives_it(model, tmp_path):
+    export.export_graphs(model, tmp_path)
+    quantised = onnx.load(str(tmp_path / "decoder_step.int8.onnx")).graph
+    steps = {i.name.split("/int8/")[0]: float(numpy_helper.to_array(i)) * graph_variants.ACTIVATION_LEVELS
+             for i in quantised.initializer if i.name.endswith("/int8/a_step")}
+    embedding = model.decoder.embed.weight.detach().abs().max().item()
+    gru_input = [name for name in steps if name.endswith("/unrolled/2")]  # x W, the unrolled GRU's third node
+    assert len(steps) == 5 and len(gru_input) == 1
+    assert steps[gru_input[0]] == pytest.approx(embedding, rel=1e-3)  # float16 storage of the table
+    assert all(bound == pytest.approx(1.0) for name, bound in steps.items() if name not in gru_input)
+
+
+def test_the_encoder_keeps_its_outputs_within_the_bounds_int8_assumes(model):
+    generator = torch.Generator().manual_seed(4)
+    ids = torch.randint(4, 50, (6, 9), generator=generator)
+    with torch.no_grad():
+        memory, _, state = model.encoder(ids, torch.tensor([9, 8, 5, 3, 2, 1]))
+    assert memory.abs().max() <= graph_variants.GRAPH_INPUT_BOUNDS["memory"]
+    assert state.abs().max() <= graph_variants.GRAPH_INPUT_BOUNDS["decoder_state"]
+
+
+def test_an_input_without_a_known_bound_is_refused():
+    graph = onnx.helper.make_graph([onnx.helper.make_node("Add", ["a", "b"], ["sum"], name="free")], "g", [], [])
+    with pytest.raises(ValueError, match="no bound is known for sum, the output of Add free"):
+        graph_variants.input_bound("sum", graph, {}, {}, {})
 
 
 def test_the_unrolled_gru_is_torchs_gru_step(model, tmp_path):

@@ -6,8 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * The arithmetic a model's graphs run in. FLOAT32 is every model's; INT8 is a variant a manifest may name under
- * {@code precisions}: the decoder steps with their constant-weight MatMuls quantised (dynamic int8, as
- * CTranslate2's and ONNX Runtime's dynamic quantisation), the encoder unchanged.
+ * {@code precisions}: the decoder steps with their constant-weight MatMuls in int8 (weights per column, each
+ * input against a fixed bound the graph gives, so no result depends on its batch), the encoder unchanged.
  */
 public enum Precision {
     FLOAT32, INT8;

@@ -19,8 +19,9 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
-/** The int8 variant of the tiny fixture against its float32 graphs, step for step. */
+/** The int8 variant of the tiny fixture against its float32 graphs, step for step, and against itself alone. */
 class PrecisionTest {
 
     private static final List<String> SENTENCES = List.of("Open the file in a new window.", "Save",
@@ -55,9 +56,38 @@ class PrecisionTest {
                 sameBest += argmax(expected.logProbs(), row) == argmax(actual.logProbs(), row) ? 1 : 0;
             }
             System.out.printf("int8 vs float32, first step: total variation distance at most %.4f%n", worst);
-            assertThat(worst).as("largest total variation distance at the first step").isLessThan(0.05);
+            // The tiny fixture's weights are random, so its next-token distributions are flat and move easily: over
+            // the first steps of the first 200 software test sentences, int8's distance is 0.031 at the median and
+            // 0.092 at the 90th percentile (0.026 and 0.074 when each call's activations had their own scale). The
+            // trained model's BLEU and chrF stay within 0.1 of float32's (bench/results/engine-2026-12-08.md).
+            assertThat(worst).as("largest total variation distance at the first step").isLessThan(0.1);
             assertThat(sameBest).as("rows whose best token is unchanged").isEqualTo(sources.length);
             assertThat(actual.attention().columns()).isEqualTo(expected.attention().columns());
+        }
+    }
+
+    @Test
+    void anInt8StepGivesEachRowWhatItGivesThatRowAlone() {
+        Manifest manifest = ManifestLoader.load(TestModels.TINY);
+        int[][] sources;
+        try (SentencePieceTokenizer tokenizer = SentencePieceTokenizer.load(manifest.sourceTokenizer())) {
+            sources = SENTENCES.stream().map(tokenizer::encode).toArray(int[][]::new);
+        }
+        SessionSettings int8Full = SessionSettings.DEFAULT.withTopK(false).withPrecision(Precision.INT8);
+        try (ModelSessions int8 = ModelSessions.open(manifest, int8Full)) {
+            StepOutput batched = firstStep(int8, manifest, sources);
+            for (int row = 0; row < sources.length; row++) {
+                StepOutput alone = firstStep(int8, manifest, new int[][] {sources[row]});
+                for (int token = 0; token < batched.logProbs().columns(); token++) {
+                    assertThat(alone.logProbs().get(0, token))
+                            .as("sentence %d, token %d: alone against in the batch", row, token)
+                            .isCloseTo(batched.logProbs().get(row, token), within(1e-5f));
+                }
+                for (int position = 0; position < sources[row].length; position++) {
+                    assertThat(alone.attention().get(0, position))
+                            .isCloseTo(batched.attention().get(row, position), within(1e-5f));
+                }
+            }
         }
     }
 

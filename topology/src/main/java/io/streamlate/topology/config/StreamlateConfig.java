@@ -168,7 +168,7 @@ public final class StreamlateConfig extends AbstractConfig {
                             + "because each session's spinning pool takes cores from the next session's run")
             .define(ENGINE_PRECISION, Type.STRING, Precision.FLOAT32.key(), ConfigDef.ValidString.in(
                     Precision.FLOAT32.key(), Precision.INT8.key()), Importance.MEDIUM,
-                    "float32, or int8: the decoder steps' dynamically quantised variant, which every model must "
+                    "float32, or int8: the decoder steps' int8 variant (model/README.md), which every model must "
                             + "then ship (manifest precisions)")
             .define(ENGINE_BUFFER_POOL_BYTES, Type.LONG, SessionSettings.DEFAULT.bufferPoolBytes(), Range.atLeast(0L),
                     Importance.LOW, "native memory per model kept for reuse by the encoder states' buffers once a "
