@@ -286,9 +286,11 @@ public final class EngineBenchmark implements Callable<Integer> {
             if (greedy != null) {
                 lines.put(variant.label + ": greedy batch " + largest + " / bound", String.format(Locale.ROOT,
                         "%.1f%%", 100 * greedy.tokensPerSecond() / bound));
-                lines.put(variant.label + ": greedy batch " + largest + " / batch " + smallest, String.format(
-                        Locale.ROOT, "%.2fx", greedy.tokensPerSecond()
-                                / find(java, variant, 1, smallest).tokensPerSecond()));
+                if (smallest < largest) {
+                    lines.put(variant.label + ": greedy batch " + largest + " / batch " + smallest, String.format(
+                            Locale.ROOT, "%.2fx", greedy.tokensPerSecond()
+                                    / find(java, variant, 1, smallest).tokensPerSecond()));
+                }
             }
         }
         if (beamSizes.contains(4) && batchSizes.contains(64)) {
