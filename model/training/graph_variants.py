@@ -75,6 +75,7 @@ def int8(source: Path, target: Path) -> int:
     del graph.node[:]
     graph.node.extend(unrolled)
     initializers = {i.name: i for i in graph.initializer}
+    producers = {output: n for n in graph.node for output in n.output}
     replaced, converted = [], 0
     for node in graph.node:
         weight = _constant(node.input[1], initializers, casts) if node.op_type in ("MatMul", "Gemm") else None
@@ -84,7 +85,7 @@ def int8(source: Path, target: Path) -> int:
         if node.op_type == "Gemm" and _attribute(node, "transB", 0) == 1:
             weight = weight.T
         bias = node.input[2] if node.op_type == "Gemm" and len(node.input) > 2 and node.input[2] else None
-        bound = input_bound(node.input[0], graph, known, initializers, casts)
+        bound = input_bound(node.input[0], producers, known, initializers, casts)
         replaced.extend(_integer_matmul(node, weight, bias, bound, graph))
         converted += 1
     del graph.node[:]
@@ -175,38 +176,40 @@ def _constant(name: str, initializers: dict, casts: dict) -> np.ndarray | None:
     return None
 
 
-def input_bound(name: str, graph: onnx.GraphProto, known: dict, initializers: dict, casts: dict) -> float:
+def input_bound(name: str, producers: dict, known: dict, initializers: dict, casts: dict) -> float:
     """
-    The largest magnitude `name` can take, read from the graph: `known` names (graph inputs, GRU outputs), what
-    a tanh, sigmoid or softmax makes (1), what only moves values (its input's), a concatenation (its inputs'
-    largest), a Gather from a constant table (the table's largest) and a product of softmax weights with values
-    (a convex combination: the values'). Anything else raises, naming it: int8 needs a bounded input.
+    The largest magnitude `name` can take, read from the graph (`producers`: output name -> its node): `known`
+    names (graph inputs, GRU outputs), what a tanh, sigmoid or softmax makes (1), what only moves values (its
+    input's), a concatenation (its inputs' largest), a Gather from a constant table (the table's largest) and a
+    product of softmax weights with values (a convex combination: the values'). Anything else raises, naming it:
+    int8 needs a bounded input. Bounds found are added to `known`.
     """
     if name in known:
         return known[name]
-    producer = next((n for n in graph.node if name in n.output), None)
+    producer = producers.get(name)
     if producer is None:
         raise ValueError(f"no bound is known for {name}, an input of the graph")
 
     def bound(of: str) -> float:
-        return input_bound(of, graph, known, initializers, casts)
+        return input_bound(of, producers, known, initializers, casts)
 
-    def weights(of: str) -> bool:  # softmax output, possibly reshaped
-        node = next((n for n in graph.node if of in n.output), None)
+    def softmax_weights(of: str) -> bool:  # a softmax's output, possibly reshaped
+        node = producers.get(of)
         while node is not None and node.op_type in _SAME_MAGNITUDE:
-            node = next((n for n in graph.node if node.input[0] in n.output), None)
+            node = producers.get(node.input[0])
         return node is not None and node.op_type == "Softmax"
 
     op = producer.op_type
+    table = _constant(producer.input[0], initializers, casts) if op == "Gather" else None
     if op in _WITHIN_ONE:
         result = 1.0
     elif op in _SAME_MAGNITUDE:
         result = bound(producer.input[0])
     elif op == "Concat":
         result = max(bound(i) for i in producer.input)
-    elif op == "Gather" and _constant(producer.input[0], initializers, casts) is not None:
-        result = float(np.abs(_constant(producer.input[0], initializers, casts)).max())
-    elif op == "MatMul" and weights(producer.input[0]):
+    elif table is not None:
+        result = float(np.abs(table).max())
+    elif op == "MatMul" and softmax_weights(producer.input[0]):
         result = bound(producer.input[1])
     else:
         raise ValueError(f"no bound is known for {name}, the output of {op} {producer.name}")

@@ -94,9 +94,9 @@ record CpuShares(OptionalDouble machine, double process, double threads, Optiona
 
     private static long threadCpuNanos(String prefix) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith(prefix))
-                .mapToLong(thread -> Math.max(0, threads.getThreadCpuTime(thread.getId())))
+        return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds())) // names only, no stacks
+                .filter(info -> info != null && info.getThreadName().startsWith(prefix))
+                .mapToLong(info -> Math.max(0, threads.getThreadCpuTime(info.getThreadId())))
                 .sum();
     }
 

@@ -79,8 +79,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration OUTPUT_TIMEOUT = Duration.ofMinutes(3);
     private static final long ARRIVAL_SEED = 14;
-    /** The service's MicroBatcher workers (its default thread name). */
-    private static final String ENGINE_WORKERS = "streamlate-batcher-worker-";
 
     @Mixin
     BenchmarkInputs inputs = new BenchmarkInputs();
@@ -464,7 +462,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             }
             producer.flush();
         }, "bench-fixed-rate-producer");
-        CpuShares.Start cpuStart = CpuShares.start(ENGINE_WORKERS);
+        CpuShares.Start cpuStart = CpuShares.start(MicroBatcher.workerThreadPrefix(MicroBatcher.DEFAULT_NAME));
         long phaseStart = System.nanoTime();
         sender.start();
         List<Output> outputs = new ArrayList<>(events);

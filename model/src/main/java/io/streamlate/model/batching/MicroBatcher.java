@@ -63,6 +63,9 @@ import java.util.function.LongSupplier;
  */
 public final class MicroBatcher implements AutoCloseable {
 
+    /** The name the worker threads' names start from unless {@link Builder#name} says otherwise. */
+    public static final String DEFAULT_NAME = "streamlate-batcher";
+
     /** How long {@link #close()} waits for queued items before abandoning them. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -104,7 +107,7 @@ public final class MicroBatcher implements AutoCloseable {
         this.assembler = new BatchAssembler<>(policy);
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < policy.workers(); i++) {
-            Thread worker = new Thread(this::work, builder.name + "-worker-" + i);
+            Thread worker = new Thread(this::work, workerThreadPrefix(builder.name) + i);
             // a batch stuck in native code past close() must not keep the JVM alive
             worker.setDaemon(true);
             threads.add(worker);
@@ -120,6 +123,11 @@ public final class MicroBatcher implements AutoCloseable {
      */
     public static Builder builder(Function<LanguagePair, Optional<Translator>> models) {
         return new Builder(models);
+    }
+
+    /** The names of a batcher's worker threads, each this followed by its number. */
+    public static String workerThreadPrefix(String name) {
+        return name + "-worker-";
     }
 
     /** True when a model serves {@code pair} now. */
@@ -483,7 +491,7 @@ public final class MicroBatcher implements AutoCloseable {
         private Function<Translator, TranslationOptions> options = Translator::defaultOptions;
         private BatchListener listener = BatchListener.NONE;
         private LongSupplier ticker = System::nanoTime;
-        private String name = "streamlate-batcher";
+        private String name = DEFAULT_NAME;
 
         private Builder(Function<LanguagePair, Optional<Translator>> models) {
             this.models = Objects.requireNonNull(models, "models");
@@ -514,7 +522,7 @@ public final class MicroBatcher implements AutoCloseable {
             return this;
         }
 
-        /** Prefix of the worker threads' names; default "streamlate-batcher". */
+        /** What the worker threads' names start from ({@link #workerThreadPrefix}); default {@link #DEFAULT_NAME}. */
         public Builder name(String value) {
             name = Objects.requireNonNull(value, "name");
             return this;

@@ -34,10 +34,7 @@ class PrecisionTest {
                 .isEqualTo("decoder_step.int8.onnx");
         assertThat(manifest.graphFile(GraphRole.ENCODER, Precision.INT8))
                 .as("int8 leaves the encoder alone").isEqualTo(manifest.graphFile(GraphRole.ENCODER));
-        int[][] sources;
-        try (SentencePieceTokenizer tokenizer = SentencePieceTokenizer.load(manifest.sourceTokenizer())) {
-            sources = SENTENCES.stream().map(tokenizer::encode).toArray(int[][]::new);
-        }
+        int[][] sources = tokenized(manifest);
         SessionSettings full = SessionSettings.DEFAULT.withTopK(false);
         try (ModelSessions float32 = ModelSessions.open(manifest, full);
              ModelSessions int8 = ModelSessions.open(manifest, full.withPrecision(Precision.INT8))) {
@@ -69,10 +66,7 @@ class PrecisionTest {
     @Test
     void anInt8StepGivesEachRowWhatItGivesThatRowAlone() {
         Manifest manifest = ManifestLoader.load(TestModels.TINY);
-        int[][] sources;
-        try (SentencePieceTokenizer tokenizer = SentencePieceTokenizer.load(manifest.sourceTokenizer())) {
-            sources = SENTENCES.stream().map(tokenizer::encode).toArray(int[][]::new);
-        }
+        int[][] sources = tokenized(manifest);
         SessionSettings int8Full = SessionSettings.DEFAULT.withTopK(false).withPrecision(Precision.INT8);
         try (ModelSessions int8 = ModelSessions.open(manifest, int8Full)) {
             StepOutput batched = firstStep(int8, manifest, sources);
@@ -112,6 +106,12 @@ class PrecisionTest {
                         + "(its manifest's precisions: []); use float32");
         try (ModelSessions sessions = ModelSessions.open(manifest, SessionSettings.DEFAULT)) {
             assertThat(sessions.hasTopK()).as("a model without the top-k step decodes from the full one").isFalse();
+        }
+    }
+
+    private static int[][] tokenized(Manifest manifest) {
+        try (SentencePieceTokenizer tokenizer = SentencePieceTokenizer.load(manifest.sourceTokenizer())) {
+            return SENTENCES.stream().map(tokenizer::encode).toArray(int[][]::new);
         }
     }
 
